@@ -1,0 +1,90 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "LeafSync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "image-api", targets: ["ImageAPI"]),
+        .executable(name: "seeder", targets: ["Seeder"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries, reached only through their Swift wrappers.
+        .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CMongoC", path: "Shared/CMongoC", pkgConfig: "libmongoc-1.0",
+                       providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
+        .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka",
+                       providers: [.apt(["librdkafka-dev"])]),
+
+        // Wrappers: one per C library; they never import each other or the domain.
+        .target(name: "Postgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+                path: "Shared/Postgres"),
+        .target(name: "Mongo", dependencies: ["CMongoC", .product(name: "Logging", package: "swift-log")],
+                path: "Shared/Mongo"),
+
+        // Transport → HTTP → routing.
+        .target(name: "Sockets", path: "Shared/Sockets"),
+        .target(name: "HTTP", dependencies: ["Sockets", .product(name: "Logging", package: "swift-log")],
+                path: "Shared/HTTP"),
+        .target(name: "Routing", dependencies: [
+            "HTTP",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], path: "Shared/Routing"),
+
+        // Domain.
+        .target(name: "JSON", path: "Shared/JSON"),
+        .target(name: "ImageModel", dependencies: ["JSON"], path: "Shared/ImageModel"),
+        .target(name: "ImageStores", dependencies: [
+            "ImageModel", "Postgres", "Mongo",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Shared/ImageStores"),
+        .target(name: "ImageRoutes", dependencies: [
+            "ImageModel", "JSON", "Routing", "HTTP",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], path: "Shared/ImageRoutes"),
+        .target(name: "SeedData", dependencies: ["ImageModel"], path: "Shared/SeedData",
+                resources: [.copy("Resources/jpegs")]),
+        .target(name: "ServiceKit", dependencies: [
+            "HTTP", "Routing", "JSON",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Shared/ServiceKit"),
+
+        // Executables.
+        .executableTarget(name: "ImageAPI", dependencies: [
+            "ServiceKit", "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Services/ImageAPI"),
+        .executableTarget(name: "Seeder", dependencies: [
+            "ServiceKit", "ImageStores", "ImageModel", "SeedData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Services/Seeder"),
+
+        // Tests.
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Sockets"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(name: "MongoTests", dependencies: ["Mongo"]),
+        .testTarget(name: "ImageModelTests", dependencies: ["ImageModel", "JSON"]),
+        .testTarget(name: "ImageStoresTests", dependencies: ["ImageStores", "ImageModel", "SeedData"]),
+        .testTarget(name: "ImageRoutesTests", dependencies: ["ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "JSON", "SeedData"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "HTTP", "Routing"]),
+    ]
+)
