@@ -1,0 +1,88 @@
+import JSON
+
+/// Reads and validates the members of a request object, naming the field in every error.
+/// Only scalars of the expected JSON type are accepted, so an object such as `{"$gt": 0}` can
+/// never reach a store as a query operator.
+struct FieldReader {
+    private let members: [(key: String, value: JSONValue)]
+
+    /// Parses `body` as a JSON object whose keys all belong to `allowed`.
+    init(body: [UInt8], allowed: Set<String>) throws(ImageError) {
+        let value: JSONValue
+        do { value = try JSONParser.parse(body) } catch {
+            throw ImageError.invalidField("body", "is not valid JSON (\(error.description))")
+        }
+        guard case .object(let members) = value else {
+            throw ImageError.invalidField("body", "must be a JSON object, got \(value.kindName)")
+        }
+        if let unknown = members.first(where: { !allowed.contains($0.key) }) {
+            throw ImageError.invalidField(unknown.key, "unknown field; allowed: \(allowed.sorted().joined(separator: ", "))")
+        }
+        self.members = members
+    }
+
+    /// The member's value, nil when absent or JSON null (LIMS treats both as "keep").
+    private func present(_ name: String) -> JSONValue? {
+        guard let value = members.first(where: { $0.key == name })?.value, value != .null else { return nil }
+        return value
+    }
+
+    func int64(_ name: String, min: Int64) throws(ImageError) -> Int64? {
+        guard let value = present(name) else { return nil }
+        return try Self.int64(value, field: name, min: min)
+    }
+
+    static func int64(_ value: JSONValue, field: String, min: Int64) throws(ImageError) -> Int64 {
+        guard case .number(let number) = value, number.isIntegerLiteral else {
+            throw ImageError.invalidField(field, "must be an integer, got \(value.kindName == "a number" ? "a fraction" : value.kindName)")
+        }
+        guard let int = number.int64 else {
+            throw ImageError.invalidField(field, "must fit in a 64-bit signed integer, got \(number.text)")
+        }
+        guard int >= min else { throw ImageError.invalidField(field, "must be ≥ \(min), got \(int)") }
+        return int
+    }
+
+    func double(_ name: String, in range: ClosedRange<Double>) throws(ImageError) -> Double? {
+        guard let value = present(name) else { return nil }
+        return try Self.double(value, field: name, in: range)
+    }
+
+    static func double(_ value: JSONValue, field: String, in range: ClosedRange<Double>) throws(ImageError) -> Double {
+        guard case .number(let number) = value else {
+            throw ImageError.invalidField(field, "must be a number, got \(value.kindName)")
+        }
+        let double = number.double
+        guard double.isFinite, range.contains(double) else {
+            throw ImageError.invalidField(field, "must be within [\(range.lowerBound.formatted), \(range.upperBound.formatted)], got \(number.text)")
+        }
+        return double
+    }
+
+    func bool(_ name: String) throws(ImageError) -> Bool? {
+        guard let value = present(name) else { return nil }
+        guard case .bool(let bool) = value else { throw ImageError.invalidField(name, "must be true or false, got \(value.kindName)") }
+        return bool
+    }
+
+    func string(_ name: String, maxLength: Int) throws(ImageError) -> String? {
+        guard let value = present(name) else { return nil }
+        guard case .string(let string) = value else { throw ImageError.invalidField(name, "must be a string, got \(value.kindName)") }
+        guard string.count <= maxLength else { throw ImageError.invalidField(name, "must be at most \(maxLength) characters") }
+        return string
+    }
+
+    func gps(_ name: String) throws(ImageError) -> GPSCoordinates? {
+        guard let value = present(name) else { return nil }
+        guard case .array(let elements) = value, elements.count == 2 else {
+            throw ImageError.invalidField(name, "must be an array [latitude, longitude], got \(value.kindName)")
+        }
+        return GPSCoordinates(latitude: try Self.double(elements[0], field: "\(name)[0] (latitude)", in: -90...90),
+                              longitude: try Self.double(elements[1], field: "\(name)[1] (longitude)", in: -180...180))
+    }
+}
+
+private extension Double {
+    /// `90` rather than `90.0` in messages.
+    var formatted: String { self == rounded() ? String(Int64(self)) : String(self) }
+}

@@ -1,0 +1,40 @@
+import JSON
+
+/// The body of a create (PUT) request: `{"camera_id": 1, "gps_coordinates": [lat, lon]}`.
+///
+/// `data` (hex JPEG) is our optional extension; without it the store copies the data of a
+/// random existing image of the plant, as LIMS did.
+public struct NewImage: Sendable, Hashable {
+    public var cameraID: Int64
+    public var gpsCoordinates: GPSCoordinates
+    public var data: [UInt8]?
+
+    public init(cameraID: Int64, gpsCoordinates: GPSCoordinates, data: [UInt8]? = nil) {
+        self.cameraID = cameraID
+        self.gpsCoordinates = gpsCoordinates
+        self.data = data
+    }
+
+    /// Largest JPEG accepted in a create request, decoded.
+    public static let maxDataBytes = 512 * 1024
+
+    /// Decodes and validates a create request body.
+    /// - Throws: `ImageError` with code `.invalidField` naming the offending field.
+    public init(json body: [UInt8]) throws(ImageError) {
+        let reader = try FieldReader(body: body, allowed: ["camera_id", "gps_coordinates", "data"])
+        guard let cameraID = try reader.int64("camera_id", min: 1) else {
+            throw ImageError.invalidField("camera_id", "is required")
+        }
+        guard let gps = try reader.gps("gps_coordinates") else {
+            throw ImageError.invalidField("gps_coordinates", "is required")
+        }
+        var data: [UInt8]?
+        if let hex = try reader.string("data", maxLength: Self.maxDataBytes * 2) {
+            guard let bytes = Hex.decode(hex), !bytes.isEmpty else {
+                throw ImageError.invalidField("data", "must be a non-empty even-length hex string")
+            }
+            data = bytes
+        }
+        self.init(cameraID: cameraID, gpsCoordinates: gps, data: data)
+    }
+}
