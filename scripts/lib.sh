@@ -66,12 +66,17 @@ wait_for_port() {
   done
 }
 
-# pid_alive PIDFILE: true when the pid file names a running process; prints the pid.
+# pid_alive PIDFILE [PATTERN]: true when the pid file names a running process whose command
+# line contains PATTERN (guards against a recycled pid from a stale file); prints the pid.
 pid_alive() {
-  local pid
+  local pid cmdline
   [ -s "$1" ] || return 1
   pid=$(<"$1")
   kill -0 "$pid" 2>/dev/null || return 1
+  if [ -n "${2:-}" ]; then
+    cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    [[ $cmdline == *"$2"* ]] || return 1
+  fi
   printf '%s\n' "$pid"
 }
 

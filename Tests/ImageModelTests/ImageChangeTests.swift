@@ -1,0 +1,48 @@
+import ImageModel
+import JSON
+import Testing
+
+@Suite struct ImageChangeTests {
+    let base = Image(id: 1, cameraID: 1, data: [0xFF, 0xD8], gpsCoordinates: GPSCoordinates(latitude: 1, longitude: 2),
+                     createdAt: Timestamp(millisecondsSinceEpoch: 1_000), updatedAt: Timestamp(millisecondsSinceEpoch: 1_000))
+
+    @Test func applyingReportsOnlyRealChanges() {
+        let at = Timestamp(millisecondsSinceEpoch: 2_000)
+        let (next, changed) = base.applying(ImageUpdate(id: 1, cameraID: 1, disease: "Healthy", isActive: true), at: at)
+        #expect(changed == [.disease, .isActive])
+        #expect(next.version == 2 && next.updatedAt == at && next.cameraID == 1)
+        let (same, none) = next.applying(ImageUpdate(id: 1, disease: "Healthy"), at: Timestamp(millisecondsSinceEpoch: 3_000))
+        #expect(none.isEmpty && same == next)
+    }
+
+    @Test func softDeleteIsIdempotent() {
+        let (deleted, changed) = base.softDeleted(at: Timestamp(millisecondsSinceEpoch: 5_000))
+        #expect(changed == [.isDeleted] && deleted.isDeleted)
+        #expect(deleted.softDeleted(at: Timestamp(millisecondsSinceEpoch: 6_000)).changed.isEmpty)
+    }
+
+    @Test func writesTheLIMSShape() throws {
+        var image = base
+        image.percentage = 0.78
+        image.disease = "Bacterial Spot"
+        let text = String(decoding: image.jsonBytes, as: UTF8.self)
+        #expect(text == #"{"id":1,"camera_id":1,"data":"ffd8","gps_coordinates":[1.0,2.0],"created_at":"1970-01-01T00:00:01.000000","updated_at":"1970-01-01T00:00:01.000000","is_active":false,"is_deleted":false,"disease":"Bacterial Spot","percentage":0.78}"#)
+    }
+
+    @Test(arguments: [
+        ("2023-10-08T15:39:49.123123", "2023-10-08T15:39:49.123000"),
+        ("2023-10-08T15:39:49", "2023-10-08T15:39:49.000000"),
+        ("2024-02-29T23:59:59.9Z", "2024-02-29T23:59:59.900000"),
+        ("1969-12-31T23:59:59.999", "1969-12-31T23:59:59.999000"),
+    ])
+    func timestampsRoundTrip(input: String, shown: String) throws {
+        let timestamp = try #require(Timestamp(iso8601: input))
+        #expect(timestamp.description == shown)
+        #expect(Timestamp(iso8601: shown) == timestamp)
+    }
+
+    @Test(arguments: ["", "2023-13-01T00:00:00", "2023-10-08 15:39:49", "2023-10-08T25:00:00", "2023-10-08T15:39:49.1234567"])
+    func rejectsBadTimestamps(input: String) {
+        #expect(Timestamp(iso8601: input) == nil)
+    }
+}

@@ -1,0 +1,46 @@
+import JSON
+import Testing
+
+@Suite struct JSONParserTests {
+    @Test func parsesEveryKindKeepingOrderAndExactIntegers() throws {
+        let value = try JSONParser.parse(#"{"b": [1, -2.5, 1e3, true, null], "a": "x\u00e9\n", "big": 9223372036854775807}"#)
+        guard case .object(let members) = value else { Issue.record("not an object"); return }
+        #expect(members.map(\.key) == ["b", "a", "big"])
+        #expect(value["a"] == .string("xé\n"))
+        #expect(value["big"] == .number(JSONNumber(text: "9223372036854775807")))
+        guard case .array(let items)? = value["b"], case .number(let one) = items[0], case .number(let frac) = items[1] else {
+            Issue.record("bad array"); return
+        }
+        #expect(one.int64 == 1 && one.isIntegerLiteral)
+        #expect(frac.int64 == nil && !frac.isIntegerLiteral && frac.double == -2.5)
+        #expect(items[3] == .bool(true) && items[4] == .null)
+    }
+
+    @Test func integerBeyondInt64IsKeptAsText() throws {
+        guard case .number(let n) = try JSONParser.parse("9223372036854775808") else { Issue.record("not a number"); return }
+        #expect(n.isIntegerLiteral && n.int64 == nil)
+    }
+
+    @Test func surrogatePairsDecode() throws {
+        #expect(try JSONParser.parse(#""\ud83c\udf3f""#) == .string("🌿"))
+    }
+
+    @Test(arguments: [
+        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "+1", ".5", "tru", "nul", "\"abc", "\"\u{01}\"",
+        "{\"a\" 1}", "{a:1}", "[1 2]", "1 2", "\"\\x\"", "\"\\ud800\"", "// c\n1", "{\"a\":1,\"a\":2}", "NaN",
+    ])
+    func rejectsInvalidDocuments(text: String) {
+        #expect(throws: JSONError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: JSONError.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+    }
+
+    @Test func boundsNesting() {
+        let deep = String(repeating: "[", count: JSONParser.maxDepth + 1) + String(repeating: "]", count: JSONParser.maxDepth + 1)
+        #expect(throws: JSONError.self) { try JSONParser.parse(deep) }
+        let fine = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
+        #expect((try? JSONParser.parse(fine)) != nil)
+    }
+}
