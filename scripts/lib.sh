@@ -3,6 +3,7 @@
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Callers set `set -euo pipefail` themselves; nothing here changes shell options.
 
+# shellcheck disable=SC2034 # these are for the scripts that source this file
 # Repository root and the project venv, whatever the caller's working directory.
 LEAFSYNC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LEAFSYNC_VENV=${LEAFSYNC_VENV:-$LEAFSYNC_ROOT/.venv}
@@ -87,4 +88,11 @@ wait_pid_exit() {
     [ "$SECONDS" -lt "$deadline" ] || return 1
     sleep 0.05
   done
+}
+
+# ensure_swift: puts the toolchain on PATH when it is installed but not on it (a CI shell).
+ensure_swift() {
+  command -v swift >/dev/null 2>&1 && return 0
+  [ -x /opt/swift/usr/bin/swift ] && PATH=/opt/swift/usr/bin:$PATH && export PATH && return 0
+  die "swift not found; install a Swift 6 toolchain (e.g. into /opt/swift)"
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what is missing, starts PostgreSQL, the
+# MongoDB-compatible server and the broker on loopback in a temp folder, builds, runs every
+# test against them (Swift tests, schemathesis against the running image-api on both stores,
+# deployment file checks) and stops the servers again. Exits non-zero if anything failed.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$LEAFSYNC_ROOT"
+ensure_swift
+
+scripts/install-deps.sh
+
+# Servers of our own, so a developer's running system (.run/) is never touched.
+LEAFSYNC_RUN_DIR=$(mktemp -d /tmp/leafsync-test.XXXXXX)
+export LEAFSYNC_RUN_DIR
+export LEAFSYNC_PG_PORT=${LEAFSYNC_TEST_PG_PORT:-56432}
+export LEAFSYNC_MONGO_PORT=${LEAFSYNC_TEST_MONGO_PORT:-58017}
+export LEAFSYNC_KAFKA_PORT=${LEAFSYNC_TEST_KAFKA_PORT:-60092}
+trap 'scripts/servers.sh stop >/dev/null 2>&1 || true; rm -rf "$LEAFSYNC_RUN_DIR"' EXIT
+scripts/servers.sh start
+# shellcheck disable=SC1091
+. "$LEAFSYNC_RUN_DIR/env"
+# Integration tests fail (never skip) when a server URL is missing.
+export LEAFSYNC_REQUIRE_SERVERS=1
+
+log "building (debug, with tests)"
+if ! swift build --build-tests >"$LEAFSYNC_RUN_DIR/build.log" 2>&1; then
+  grep -E 'error:' "$LEAFSYNC_RUN_DIR/build.log" | sort -u | head -40 >&2
+  tail -n 20 "$LEAFSYNC_RUN_DIR/build.log" >&2
+  die "build failed"
+fi
+
+results=()
+run_step() {
+  local name=$1
+  shift
+  log "running $name"
+  if "$@"; then results+=("$name: passed"); else results+=("$name: FAILED"); fi
+}
+
+run_step "swift test" swift test --skip-build
+run_step "schemathesis" scripts/check-api.sh "$(swift build --show-bin-path)"
+run_step "deployment files" scripts/check-deploy.sh
+
+printf '\n%s\n' "${results[@]}"
+failed=$(printf '%s\n' "${results[@]}" | grep -c FAILED || true)
+printf '%s passed, %s failed\n' "$((${#results[@]} - failed))" "$failed"
+[ "$failed" -eq 0 ]
