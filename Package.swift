@@ -26,33 +26,33 @@ let package = Package(
 
         // Wrappers: one per C library; they never import each other or the domain.
         .target(name: "Postgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
-                path: "Shared/Postgres"),
+                path: "Shared/Postgres", exclude: ["README.md"]),
         .target(name: "Mongo", dependencies: ["CMongoC", .product(name: "Logging", package: "swift-log")],
-                path: "Shared/Mongo"),
+                path: "Shared/Mongo", exclude: ["README.md"]),
 
         // Transport → HTTP → routing.
-        .target(name: "Sockets", path: "Shared/Sockets"),
+        .target(name: "Sockets", path: "Shared/Sockets", exclude: ["README.md"]),
         .target(name: "HTTP", dependencies: ["Sockets", .product(name: "Logging", package: "swift-log")],
-                path: "Shared/HTTP"),
+                path: "Shared/HTTP", exclude: ["README.md"]),
         .target(name: "Routing", dependencies: [
             "HTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ], path: "Shared/Routing"),
+        ], path: "Shared/Routing", exclude: ["README.md"]),
 
         // Domain.
-        .target(name: "JSON", path: "Shared/JSON"),
-        .target(name: "ImageModel", dependencies: ["JSON"], path: "Shared/ImageModel"),
+        .target(name: "JSON", path: "Shared/JSON", exclude: ["README.md"]),
+        .target(name: "ImageModel", dependencies: ["JSON"], path: "Shared/ImageModel", exclude: ["README.md"]),
         .target(name: "ImageStores", dependencies: [
             "ImageModel", "Postgres", "Mongo",
             .product(name: "Logging", package: "swift-log"),
-        ], path: "Shared/ImageStores"),
+        ], path: "Shared/ImageStores", exclude: ["README.md"]),
         .target(name: "ImageRoutes", dependencies: [
             "ImageModel", "JSON", "Routing", "HTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ], path: "Shared/ImageRoutes"),
-        .target(name: "SeedData", dependencies: ["ImageModel"], path: "Shared/SeedData",
+        ], path: "Shared/ImageRoutes", exclude: ["README.md"]),
+        .target(name: "SeedData", dependencies: ["ImageModel"], path: "Shared/SeedData", exclude: ["README.md"],
                 resources: [.copy("Resources/jpegs")]),
         .target(name: "ServiceKit", dependencies: [
             "HTTP", "Routing", "JSON",
@@ -61,7 +61,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "Shared/ServiceKit"),
+        ], path: "Shared/ServiceKit", exclude: ["README.md"]),
 
         // Executables.
         .executableTarget(name: "ImageAPI", dependencies: [
@@ -80,10 +80,12 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Sockets"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
-        .testTarget(name: "MongoTests", dependencies: ["Mongo"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ImageModelTests", dependencies: ["ImageModel", "JSON"]),
-        .testTarget(name: "ImageStoresTests", dependencies: ["ImageStores", "ImageModel", "SeedData"]),
+        .testTarget(name: "ImageStoresTests", dependencies: [
+            "ImageStores", "ImageModel", "SeedData", "Postgres", "Mongo", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ImageRoutesTests", dependencies: ["ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "JSON", "SeedData"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "HTTP", "Routing"]),
     ]

@@ -1,0 +1,63 @@
+import ImageModel
+import Postgres
+
+extension PostgresImageRepository {
+    /// Numbered schema steps; step n is recorded as version n in `schema_migrations`. Each is
+    /// idempotent too (IF NOT EXISTS), so a database whose bookkeeping was lost still migrates.
+    static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE IF NOT EXISTS images (
+                plant text NOT NULL, id bigint NOT NULL, camera_id bigint NOT NULL, data bytea NOT NULL,
+                latitude float8 NOT NULL, longitude float8 NOT NULL, disease text, percentage float8,
+                created_at timestamp NOT NULL, updated_at timestamp,
+                is_active bool NOT NULL DEFAULT false, is_deleted bool NOT NULL DEFAULT false,
+                version bigint NOT NULL DEFAULT 1,
+                PRIMARY KEY (plant, id))
+            """,
+            // JPEGs do not compress: store them out of line without trying.
+            "ALTER TABLE images ALTER COLUMN data SET STORAGE EXTERNAL",
+            // The flags of random and list; (plant, id) order comes from the primary key.
+            "CREATE INDEX IF NOT EXISTS images_plant_flags_idx ON images (plant, is_active, (disease IS NOT NULL), is_deleted)",
+            "CREATE TABLE IF NOT EXISTS is_deployed (is_deployed bool NOT NULL)",
+            // At most one row: an index on a constant admits one entry.
+            "CREATE UNIQUE INDEX IF NOT EXISTS is_deployed_single_row ON is_deployed ((true))",
+        ],
+    ]
+
+    /// Applies the steps not yet recorded, in one transaction under an advisory lock, so
+    /// instances starting together migrate one after the other and the later finds nothing to do.
+    public func migrate() async throws(ImageError) {
+        let applied = try await run("migrate") { connection in
+            try connection.transaction { connection -> [Int] in
+                try connection.query("SELECT pg_advisory_xact_lock($1)", [.int64(Self.migrationLockKey)])
+                try connection.query("CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY)")
+                let current = try connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations").scalar(Int.self)
+                var applied: [Int] = []
+                for (index, statements) in Self.migrations.enumerated() where index + 1 > current {
+                    for statement in statements { try connection.query(statement) }
+                    try connection.query("INSERT INTO schema_migrations (version) VALUES ($1)", [.int64(Int64(index + 1))])
+                    applied.append(index + 1)
+                }
+                return applied
+            }
+        }
+        if applied.isEmpty {
+            logger.debug("PostgreSQL schema is up to date", metadata: ["db.schema.version": "\(Self.migrations.count)"])
+        } else {
+            logger.info("Migrated PostgreSQL schema", metadata: [
+                "db.schema.version": "\(Self.migrations.count)",
+                "db.schema.applied": "\(applied.map(String.init).joined(separator: ","))",
+            ])
+        }
+    }
+
+    /// Keys of `pg_advisory_xact_lock`, one 64-bit space per database shared with anything else
+    /// using advisory locks: "LeafSync" in ASCII for migrations, "LeafId" plus the plant's
+    /// position for id allocation.
+    static let migrationLockKey: Int64 = 0x4C65_6166_5379_6E63
+
+    static func idLockKey(_ plant: Plant) -> Int64 {
+        0x4C65_6166_4964_0000 + Int64(Plant.allCases.firstIndex(of: plant)!)
+    }
+}

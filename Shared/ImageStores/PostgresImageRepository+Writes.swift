@@ -1,0 +1,108 @@
+import ImageModel
+import Postgres
+
+extension PostgresImageRepository {
+    /// Rows per INSERT when seeding: ~3 MB of 30 KB JPEGs per statement, far below the
+    /// protocol's 65,535 parameters.
+    static let insertBatchSize = 100
+
+    /// Allocates the next id under a per-plant advisory lock held until COMMIT, so concurrent
+    /// creates (also from other instances) get consecutive ids without gaps or duplicates.
+    /// Without `data`, copies the data of a uniformly chosen record of the plant, server-side.
+    public func create(plant: Plant, _ new: NewImage, at time: Timestamp) async throws(ImageError) -> Image {
+        try await run("create") { connection in
+            try connection.transaction { connection in
+                try connection.query("SELECT pg_advisory_xact_lock($1)", [.int64(Self.idLockKey(plant))], prepared: true)
+                // A statement of its own, after the lock: its snapshot sees every committed create.
+                let id = try connection.query("SELECT coalesce(max(id), 0) + 1 FROM images WHERE plant = $1",
+                                              [.text(plant.rawValue)], prepared: true).scalar(Int64.self)
+                let columns = "plant, id, camera_id, latitude, longitude, created_at, updated_at, data"
+                var params: [PostgresValue] = [
+                    .text(plant.rawValue), .int64(id), .int64(new.cameraID),
+                    .double(new.gpsCoordinates.latitude), .double(new.gpsCoordinates.longitude),
+                    .timestamp(PostgresTimestamp(time)), .timestamp(PostgresTimestamp(time)),
+                ]
+                let rows: [PostgresRow]
+                if let data = new.data {
+                    params.append(.bytea(data))
+                    rows = try connection.query("""
+                        INSERT INTO images (\(columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                        RETURNING \(Self.imageColumns)
+                        """, params, prepared: true).rows
+                } else {
+                    rows = try connection.query("""
+                        INSERT INTO images (\(columns))
+                        SELECT $1, $2, $3, $4, $5, $6, $7, data FROM images WHERE plant = $1 ORDER BY id
+                        OFFSET floor(random() * (SELECT count(*) FROM images WHERE plant = $1)) LIMIT 1
+                        RETURNING \(Self.imageColumns)
+                        """, params, prepared: true).rows
+                }
+                guard let row = rows.first else {
+                    throw ImageError(code: .conflict, message: "No \(plant.rawValue) image to copy data from: create one with \"data\" first")
+                }
+                return try Image(postgresRow: row)
+            }
+        }
+    }
+
+    public func update(plant: Plant, _ update: ImageUpdate, at time: Timestamp) async throws(ImageError) -> Image? {
+        try await modify(plant: plant, id: update.id, operation: "update") { $0.applying(update, at: time) }
+    }
+
+    public func softDelete(plant: Plant, id: Int64, at time: Timestamp) async throws(ImageError) -> Image? {
+        try await modify(plant: plant, id: id, operation: "delete") { $0.softDeleted(at: time) }
+    }
+
+    /// Locks the record (`FOR UPDATE`), applies the domain's `change`, and writes back only
+    /// when a field changed; concurrent changes of one record thus serialize and each bumps
+    /// the version once. `data` never changes here, so it is not rewritten.
+    private func modify(plant: Plant, id: Int64, operation: String,
+                        _ change: @escaping @Sendable (Image) -> (image: Image, changed: [ImageField])) async throws(ImageError) -> Image? {
+        try await run(operation) { connection in
+            try connection.transaction { connection -> Image? in
+                let key: [PostgresValue] = [.text(plant.rawValue), .int64(id)]
+                guard let row = try connection.query("""
+                    SELECT \(Self.imageColumns) FROM images WHERE plant = $1 AND id = $2 FOR UPDATE
+                    """, key, prepared: true).rows.first else { return nil }
+                let (image, changed) = change(try Image(postgresRow: row))
+                guard !changed.isEmpty else { return image }
+                try connection.query("""
+                    UPDATE images SET camera_id = $3, latitude = $4, longitude = $5, disease = $6, percentage = $7,
+                        is_active = $8, is_deleted = $9, updated_at = $10, version = $11
+                    WHERE plant = $1 AND id = $2
+                    """, key + [
+                        .int64(image.cameraID), .double(image.gpsCoordinates.latitude), .double(image.gpsCoordinates.longitude),
+                        .optional(image.disease, PostgresValue.text), .optional(image.percentage, PostgresValue.double),
+                        .bool(image.isActive), .bool(image.isDeleted),
+                        .optional(image.updatedAt) { .timestamp(PostgresTimestamp($0)) }, .int64(image.version),
+                    ], prepared: true)
+                return image
+            }
+        }
+    }
+
+    /// Multi-row INSERTs of `insertBatchSize` rows in one transaction; rows whose
+    /// `(plant, id)` exists are skipped (`ON CONFLICT DO NOTHING`).
+    public func insert(plant: Plant, _ images: [Image]) async throws(ImageError) {
+        guard !images.isEmpty else { return }
+        try await run("insert") { connection in
+            try connection.transaction { connection in
+                for start in stride(from: 0, to: images.count, by: Self.insertBatchSize) {
+                    let batch = images[start..<min(start + Self.insertBatchSize, images.count)]
+                    var params: [PostgresValue] = [.text(plant.rawValue)]
+                    params.reserveCapacity(1 + batch.count * 12)
+                    var tuples: [String] = []
+                    for image in batch {
+                        let first = params.count + 1
+                        params += Self.values(of: image)
+                        tuples.append("($1, " + (first..<params.count + 1).map { "$\($0)" }.joined(separator: ", ") + ")")
+                    }
+                    try connection.query("""
+                        INSERT INTO images (plant, \(Self.imageColumns)) VALUES \(tuples.joined(separator: ", "))
+                        ON CONFLICT (plant, id) DO NOTHING
+                        """, params)
+                }
+            }
+        }
+    }
+}

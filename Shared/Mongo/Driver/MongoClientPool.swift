@@ -1,0 +1,113 @@
+import CMongoC
+import Dispatch
+import Logging
+
+/// A pool of MongoDB connections (`mongoc_client_pool_t`) that runs each operation on one
+/// client popped for it, off Swift's cooperative thread pool.
+///
+/// Creating a pool does not connect: libmongoc connects on the first operation, so a service
+/// can start before its database and retry `ping` until it answers.
+public final class MongoClientPool: @unchecked Sendable {
+    // @unchecked Sendable: libmongoc documents mongoc_client_pool_pop/push as thread-safe; `uri`
+    // is only read after init; `pool` is set to nil only by `close`, after the gate has drained
+    // every operation and refuses new ones (the gate's lock orders that write before any read).
+    private var pool: OpaquePointer?
+    private let uri: OpaquePointer
+    private let gate: OperationGate
+    private let queue = DispatchQueue(label: "leafsync.mongo", attributes: .concurrent)
+    private let logger: Logger
+
+    /// The database named in the URL's path (`mongodb://host/NAME`), nil when there is none.
+    public let databaseName: String?
+
+    /// Parses `url` and prepares a pool of at most `poolSize` connections.
+    ///
+    /// - Parameters:
+    ///   - url: A `mongodb://` connection string; its timeouts win over the default below.
+    ///   - poolSize: At most this many operations run at once, others wait; it replaces any
+    ///     `maxPoolSize` in `url`, since the pool must hold a client for each admitted operation.
+    ///   - serverSelectionTimeoutMS: How long an operation waits for a reachable server before
+    ///     failing with `.connectionFailure` (libmongoc's default is 30 s); also the connect timeout.
+    /// - Throws: `MongoError` with code `.invalidURI` when the URL cannot be parsed.
+    public init(url: String, poolSize: Int = 8, serverSelectionTimeoutMS: Int32 = 2000, logger: Logger) throws(MongoError) {
+        precondition(poolSize > 0, "poolSize must be positive")
+        _ = MongoLibrary.initialized
+        let (parsed, parseError) = withBSONError { mongoc_uri_new_with_error(url, $0) }
+        guard let uri = parsed else {
+            throw MongoError(code: .invalidURI, domain: parseError.domain, nativeCode: parseError.code,
+                             message: "invalid MongoDB URL: \(MongoError(parseError).message)")
+        }
+        for option in [MONGOC_URI_SERVERSELECTIONTIMEOUTMS, MONGOC_URI_CONNECTTIMEOUTMS]
+        where !mongoc_uri_has_option(uri, option) {
+            mongoc_uri_set_option_as_int32(uri, option, serverSelectionTimeoutMS)
+        }
+        // The gate admits poolSize operations, so the pool must hold as many clients.
+        mongoc_uri_set_option_as_int32(uri, MONGOC_URI_MAXPOOLSIZE, Int32(clamping: poolSize))
+
+        // mongoc_client_pool_new_with_error copies the URI; ours stays ours to destroy.
+        let (created, poolError) = withBSONError { mongoc_client_pool_new_with_error(uri, $0) }
+        guard let pool = created else {
+            mongoc_uri_destroy(uri)
+            throw MongoError(code: .invalidURI, domain: poolError.domain, nativeCode: poolError.code,
+                             message: "invalid MongoDB URL: \(MongoError(poolError).message)")
+        }
+        // Version 2 reports server errors in domain MONGOC_ERROR_SERVER with the server's own
+        // code (11000 for a duplicate key). It must be set before the first pop.
+        mongoc_client_pool_set_error_api(pool, MONGOC_ERROR_API_VERSION_2)
+
+        self.pool = pool
+        self.uri = uri
+        self.gate = OperationGate(capacity: poolSize)
+        // The string belongs to the URI; copy it.
+        self.databaseName = mongoc_uri_get_database(uri).map { String(cString: $0) }
+        self.logger = logger
+        logger.debug("MongoDB client pool created", metadata: [
+            "db.name": "\(databaseName ?? "")", "mongo.pool_size": "\(poolSize)",
+        ])
+    }
+
+    deinit {
+        // First the pool, which destroys its clients, its topology and its own copy of the URI;
+        // then the URI this class parsed.
+        if let pool { mongoc_client_pool_destroy(pool) }
+        mongoc_uri_destroy(uri)
+    }
+
+    /// Runs `body` with a client popped from the pool on a Dispatch thread, and pushes the
+    /// client back however `body` ends.
+    ///
+    /// `body` blocks while libmongoc talks to the server, which is why it never runs on the
+    /// cooperative pool. The client and what it hands out are valid only inside `body`.
+    /// - Throws: what `body` throws, or `MongoError` with code `.closed` after `close()`.
+    public func withClient<T: Sendable>(_ body: @escaping @Sendable (MongoClient) throws -> T) async throws -> T {
+        guard await gate.enter() else {
+            throw MongoError(code: .closed, message: "the MongoDB client pool is closed")
+        }
+        defer { gate.leave() }
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try self.runBlocking(body) })
+            }
+        }
+    }
+
+    private func runBlocking<T>(_ body: (MongoClient) throws -> T) throws -> T {
+        guard let pool else { preconditionFailure("pool used after close") }
+        // Never blocks: the gate admits no more operations than the pool has clients.
+        let client = MongoClient(handle: mongoc_client_pool_pop(pool))
+        defer {
+            client.invalidate()
+            mongoc_client_pool_push(pool, client.handle)
+        }
+        return try body(client)
+    }
+
+    /// Waits for running operations, then closes every connection; later operations throw
+    /// `.closed`. Calling it again does nothing.
+    public func close() async {
+        guard await gate.close(), let pool else { return }
+        mongoc_client_pool_destroy(pool)
+        self.pool = nil
+        logger.debug("MongoDB client pool closed", metadata: ["db.name": "\(databaseName ?? "")"])
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import ImageModel
+import ImageStores
+import Logging
+import Postgres
+import Testing
+
+/// The real servers the store tests run against, each test in a namespace of its own: a
+/// PostgreSQL schema (through the URL's `search_path`) or a MongoDB database, dropped afterwards.
+enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case postgres, mongo
+
+    static let logger = Logger(label: "leafsync.tests.stores")
+    var testDescription: String { rawValue }
+
+    /// The server URL from `LEAFSYNC_TEST_POSTGRES_URL` / `LEAFSYNC_TEST_MONGO_URL`. In CI (or with
+    /// `LEAFSYNC_REQUIRE_SERVERS`) a missing variable fails the test, never skips it; on a
+    /// developer machine it falls back to the dev servers.
+    func serverURL() throws -> String {
+        let (variable, fallback) = switch self {
+        case .postgres: ("LEAFSYNC_TEST_POSTGRES_URL", "postgres://app@127.0.0.1:5433/appdb")
+        case .mongo: ("LEAFSYNC_TEST_MONGO_URL", "mongodb://127.0.0.1:27018/leafsync_dev_test")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        if let url = environment[variable], !url.isEmpty { return url }
+        if environment["CI"] != nil || environment["LEAFSYNC_REQUIRE_SERVERS"] != nil {
+            throw ImageError(code: .storeUnavailable, message: "\(variable) is not set: the \(rawValue) store tests need the real server")
+        }
+        return fallback
+    }
+
+    /// Runs `body` with the URL of a new, empty namespace and its name, then drops it whatever happens.
+    func withFreshURL(_ body: (_ url: String, _ namespace: String) async throws -> Void) async throws {
+        let namespace = "leafsync_test_" + String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))
+        let base = try serverURL()
+        let url: String
+        let dropNamespace: () async -> Void
+        switch self {
+        case .postgres:
+            let admin = try PostgresPool(url: base, size: 1, logger: Self.logger)
+            try await admin.withConnection { _ = try $0.query("CREATE SCHEMA \(namespace)") }
+            url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(namespace)"
+            dropNamespace = {
+                _ = try? await admin.withConnection { _ = try $0.query("DROP SCHEMA \(namespace) CASCADE") }
+                await admin.close()
+            }
+        case .mongo:
+            let rest = base.dropFirst("mongodb://".count)
+            let hosts = rest.prefix { $0 != "/" && $0 != "?" }
+            let query = rest.firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
+            url = "mongodb://\(hosts)/\(namespace)\(query)"
+            dropNamespace = {
+                guard let repository = try? MongoImageRepository(url: url, logger: Self.logger) else { return }
+                try? await repository.dropDatabase()
+                await repository.close()
+            }
+        }
+        do {
+            try await body(url, namespace)
+        } catch {
+            await dropNamespace()
+            throw error
+        }
+        await dropNamespace()
+    }
+
+    /// Runs `body` with a migrated repository in a fresh namespace.
+    func withRepository(_ body: (any ImageRepository) async throws -> Void) async throws {
+        try await withFreshURL { url, _ in
+            let repository = try ImageStore.make(url: url, logger: Self.logger)
+            do {
+                try await repository.migrate()
+                try await body(repository)
+            } catch {
+                await repository.close()
+                throw error
+            }
+            await repository.close()
+        }
+    }
+
+    /// A repository pointed at a closed port.
+    func unreachableRepository() throws -> any ImageRepository {
+        switch self {
+        case .postgres: try ImageStore.make(url: "postgres://app@127.0.0.1:1/none", logger: Self.logger)
+        case .mongo: try ImageStore.make(url: "mongodb://127.0.0.1:1/none", logger: Self.logger)
+        }
+    }
+}

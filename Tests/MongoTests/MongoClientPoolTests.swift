@@ -1,0 +1,57 @@
+import Mongo
+import Testing
+
+@Suite struct MongoClientPoolTests {
+    @Test func pingAnswersAndCommandsReturnTheReply() async throws {
+        try await MongoTestServer.withDatabase { pool, _ in
+            try await pool.withClient { try $0.ping() }
+            let reply = try await pool.withClient { try $0.runCommand(["ping": .int32(1)], database: "admin") }
+            #expect(try reply.double("ok") == 1)
+        }
+    }
+
+    @Test func databaseNameComesFromTheURLPath() throws {
+        let named = try MongoClientPool(url: "mongodb://127.0.0.1:1/imagedbplantproducer", logger: MongoTestServer.logger)
+        #expect(named.databaseName == "imagedbplantproducer")
+        let unnamed = try MongoClientPool(url: "mongodb://127.0.0.1:1", logger: MongoTestServer.logger)
+        #expect(unnamed.databaseName == nil)
+    }
+
+    @Test func malformedURLIsRejected() {
+        #expect { try MongoClientPool(url: "http://127.0.0.1:27018", logger: MongoTestServer.logger) } throws: {
+            ($0 as? MongoError)?.code == .invalidURI
+        }
+    }
+
+    @Test func unreachablePortFailsFastAsConnectionFailure() async throws {
+        // Creating the pool does not connect, so it succeeds with no server there.
+        let pool = try MongoClientPool(url: "mongodb://127.0.0.1:1/unreachable", logger: MongoTestServer.logger)
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            try await pool.withClient { try $0.ping() }
+            Issue.record("ping to port 1 succeeded")
+        } catch let error as MongoError {
+            #expect(error.isConnectionFailure, "\(error)")
+        }
+        #expect(clock.now - start < .seconds(5))
+        await pool.close()
+    }
+
+    @Test func moreOperationsThanClientsWaitTheirTurn() async throws {
+        try await MongoTestServer.withDatabase(poolSize: 2) { pool, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<20 { group.addTask { try await pool.withClient { try $0.ping() } } }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    @Test func closeRefusesLaterOperations() async throws {
+        let pool = try MongoClientPool(url: MongoTestServer.url(), logger: MongoTestServer.logger)
+        try await pool.withClient { try $0.ping() }
+        await pool.close()
+        await pool.close()
+        await #expect { try await pool.withClient { try $0.ping() } } throws: { ($0 as? MongoError)?.code == .closed }
+    }
+}
