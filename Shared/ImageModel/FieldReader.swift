@@ -33,7 +33,7 @@ struct FieldReader {
     }
 
     static func int64(_ value: JSONValue, field: String, min: Int64) throws(ImageError) -> Int64 {
-        guard case .number(let number) = value, number.isIntegerLiteral else {
+        guard case .number(let number) = value, number.isWholeNumber else {
             throw ImageError.invalidField(field, "must be an integer, got \(value.kindName == "a number" ? "a fraction" : value.kindName)")
         }
         guard let int = number.int64 else {
@@ -69,6 +69,8 @@ struct FieldReader {
         guard let value = present(name) else { return nil }
         guard case .string(let string) = value else { throw ImageError.invalidField(name, "must be a string, got \(value.kindName)") }
         guard string.count <= maxLength else { throw ImageError.invalidField(name, "must be at most \(maxLength) characters") }
+        // PostgreSQL text cannot hold NUL; rejecting it everywhere keeps the stores identical.
+        guard !string.unicodeScalars.contains("\0") else { throw ImageError.invalidField(name, "must not contain NUL characters") }
         return string
     }
 

@@ -47,11 +47,21 @@ public struct JSONNumber: Sendable, Equatable {
 
     public init(text: String) { self.text = text }
 
-    /// The value as Int64 when the literal is an integer (no fraction, no exponent) that fits.
-    public var int64: Int64? { Int64(text) }
+    /// The value as Int64 when it is a whole number that fits. `7`, `7.0` and `7e0` all count,
+    /// as in JSON Schema's `integer`; written with a fraction or exponent it must also be exact
+    /// as a Double (|x| ≤ 2^53).
+    public var int64: Int64? {
+        if isIntegerLiteral { return Int64(text) }
+        let value = double
+        guard value == value.rounded(), abs(value) <= 9_007_199_254_740_992 else { return nil }
+        return Int64(value)
+    }
 
     /// True when the literal is written as an integer (it may still be out of Int64's range).
     public var isIntegerLiteral: Bool { !text.contains { $0 == "." || $0 == "e" || $0 == "E" } }
+
+    /// True when the value is a whole number, however written (`3`, `3.0`, `3e2`).
+    public var isWholeNumber: Bool { isIntegerLiteral || double == double.rounded() }
 
     public var double: Double { Double(text) ?? .nan }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HTTP
 import Logging
 
 /// The options every HTTP service takes. Each may also come from `LEAFSYNC_<NAME>` or the
@@ -31,6 +32,9 @@ public struct ServerOptions: ParsableArguments, Sendable {
     @Option(help: "Seconds in-flight requests get to finish on SIGTERM. Env LEAFSYNC_SHUTDOWN_GRACE. Default 10.")
     public var shutdownGrace: Double?
 
+    @Option(help: "Event-loop threads serving connections. Env LEAFSYNC_HTTP_LOOPS. Default 1.")
+    public var httpLoops: Int?
+
     @Option(help: "Bearer token required on PUT/POST/DELETE; none means open. Env LEAFSYNC_API_TOKEN (prefer it: flags show in ps).")
     public var apiToken: String?
 
@@ -55,6 +59,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
             headerTimeout: try source.seconds("header_timeout", flag: headerTimeout, default: 10),
             idleTimeout: try source.seconds("idle_timeout", flag: idleTimeout, default: 60),
             shutdownGrace: try source.seconds("shutdown_grace", flag: shutdownGrace, default: 10),
+            httpLoops: try source.int("http_loops", flag: httpLoops, default: 1),
             apiToken: source.optionalString("api_token", flag: apiToken))
     }
 }
@@ -70,5 +75,15 @@ public struct ServerSettings: Sendable {
     public var headerTimeout: Duration
     public var idleTimeout: Duration
     public var shutdownGrace: Duration
+    public var httpLoops: Int
     public var apiToken: String?
+
+    /// The HTTP server configuration these settings describe.
+    public var httpConfiguration: HTTPServer.Configuration {
+        HTTPServer.Configuration(
+            host: host, port: port,
+            limits: HTTPLimits(maxBodyBytes: maxBodyBytes, headerReadTimeout: headerTimeout,
+                               idleTimeout: idleTimeout, maxConnections: maxConnections),
+            loopCount: httpLoops, shutdownGracePeriod: shutdownGrace)
+    }
 }

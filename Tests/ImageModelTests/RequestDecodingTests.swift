@@ -10,6 +10,8 @@ import Testing
         #expect(new == NewImage(cameraID: 1, gpsCoordinates: GPSCoordinates(latitude: 48.476563, longitude: 16.585654)))
         let withData = try NewImage(json: body(#"{"camera_id": 2, "gps_coordinates": [-90, 180], "data": "FFd8"}"#))
         #expect(withData.data == [0xFF, 0xD8])
+        let wholeFloat = try NewImage(json: body(#"{"camera_id": 2.0, "gps_coordinates": [0, 0]}"#))
+        #expect(wholeFloat.cameraID == 2)
     }
 
     @Test func decodesAnUpdateKeepingAbsentAndNullFields() throws {
@@ -55,6 +57,7 @@ import Testing
         (#"{"id": 1, "is_active": "yes"}"#, "is_active"),
         (#"{"id": 1, "is_deleted": 1}"#, "is_deleted"),
         (#"{"id": 1, "disease": 3}"#, "disease"),
+        (#"{"id": 1, "disease": "a\u0000b"}"#, "disease"),
         (#"{"id": 1, "disease": {"$set": "x"}}"#, "disease"),
         (#"{"id": 1, "created_at": "2023-10-08T15:39:49"}"#, "created_at"),
         (#"{"id": 1, "data": "ff"}"#, "data"),
