@@ -76,7 +76,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/Seeder"),
 
-        // Tests.
+        // Tests. TestSupport gives every integration test the real servers, each test its own namespace.
+        .target(name: "TestSupport", dependencies: [
+            "ImageStores", "ImageModel", "Postgres", "Mongo", .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Sockets"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP"]),
@@ -84,9 +87,17 @@ let package = Package(
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ImageModelTests", dependencies: ["ImageModel", "JSON"]),
         .testTarget(name: "ImageStoresTests", dependencies: [
-            "ImageStores", "ImageModel", "SeedData", "Postgres", "Mongo", .product(name: "Logging", package: "swift-log"),
+            "ImageStores", "ImageModel", "SeedData", "Postgres", "Mongo", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ImageRoutesTests", dependencies: ["ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "JSON", "SeedData"]),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "HTTP", "Routing"]),
+        .testTarget(name: "ImageRoutesTests", dependencies: [
+            "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "JSON", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "ServiceKitTests", dependencies: [
+            "ServiceKit", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
     ]
 )

@@ -39,7 +39,21 @@ check_store() {
   return "$status"
 }
 
+# An unreachable database: retries until the deadline, then exits non-zero naming the URL
+# without its password.
+check_unreachable_store() {
+  local out status=0
+  out=$("$bin/image-api" --port 0 --store-url "postgres://app:hunter2@127.0.0.1:1/x" --store-deadline 1 2>&1) || status=$?
+  if [ "$status" -ne 0 ] && [[ $out == *"postgres://app:***@127.0.0.1:1/x"* ]] && [[ $out != *hunter2* ]]; then
+    log "unreachable store: exit $status, URL named without password"
+  else
+    warn "unreachable store: exit $status, output:"; printf '%s\n' "$out" | tail -n 5 >&2
+    return 1
+  fi
+}
+
 failed=0
+check_unreachable_store || failed=1
 check_store postgres "$LEAFSYNC_POSTGRES_URL" "${LEAFSYNC_CHECK_PG_PORT:-18080}" || failed=1
 check_store mongo "$LEAFSYNC_MONGO_URL" "${LEAFSYNC_CHECK_MONGO_PORT:-18081}" || failed=1
 exit "$failed"

@@ -24,7 +24,7 @@ public struct LineLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        var line = "\(Self.timestamp()) \(event.level) \(label): \(event.message)"
+        var line = "\(Self.timestamp()) \(event.level) \(label): \(event.message.description.replacingOccurrences(of: "\n", with: " "))"
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             line += " \(key)=\(Self.quoted("\(value)"))"
         }
@@ -32,10 +32,12 @@ public struct LineLogHandler: LogHandler {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    /// Quotes values with spaces or quotes so a line stays machine-splittable.
+    /// Quotes values with spaces or quotes, and escapes line breaks (libpq messages have them),
+    /// so one event stays one machine-splittable line.
     private static func quoted(_ value: String) -> String {
-        guard value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || value.isEmpty else { return value }
-        return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        let flat = value.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: " ")
+        guard flat.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || flat.isEmpty else { return flat }
+        return "\"" + flat.replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     private static func timestamp() -> String {

@@ -1,5 +1,6 @@
 import ImageModel
 import ImageStores
+import TestSupport
 import Testing
 
 /// One contract, every store: each test runs against the real PostgreSQL and the real

@@ -1,6 +1,7 @@
 import Foundation
 import ImageModel
 import ImageStores
+import TestSupport
 import Logging
 import Postgres
 import SeedData

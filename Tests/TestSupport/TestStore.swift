@@ -3,20 +3,19 @@ import ImageModel
 import ImageStores
 import Logging
 import Postgres
-import Testing
+
 
 /// The real servers the store tests run against, each test in a namespace of its own: a
 /// PostgreSQL schema (through the URL's `search_path`) or a MongoDB database, dropped afterwards.
-enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum TestStore: String, CaseIterable, Sendable {
     case postgres, mongo
 
-    static let logger = Logger(label: "leafsync.tests.stores")
-    var testDescription: String { rawValue }
+    public static let logger = Logger(label: "leafsync.tests.stores")
 
     /// The server URL from `LEAFSYNC_TEST_POSTGRES_URL` / `LEAFSYNC_TEST_MONGO_URL`. In CI (or with
     /// `LEAFSYNC_REQUIRE_SERVERS`) a missing variable fails the test, never skips it; on a
     /// developer machine it falls back to the dev servers.
-    func serverURL() throws -> String {
+    public func serverURL() throws -> String {
         let (variable, fallback) = switch self {
         case .postgres: ("LEAFSYNC_TEST_POSTGRES_URL", "postgres://app@127.0.0.1:5433/appdb")
         case .mongo: ("LEAFSYNC_TEST_MONGO_URL", "mongodb://127.0.0.1:27018/leafsync_dev_test")
@@ -30,7 +29,7 @@ enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 
     /// Runs `body` with the URL of a new, empty namespace and its name, then drops it whatever happens.
-    func withFreshURL(_ body: (_ url: String, _ namespace: String) async throws -> Void) async throws {
+    public func withFreshURL(_ body: (_ url: String, _ namespace: String) async throws -> Void) async throws {
         let namespace = "leafsync_test_" + String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))
         let base = try serverURL()
         let url: String
@@ -65,7 +64,7 @@ enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 
     /// Runs `body` with a migrated repository in a fresh namespace.
-    func withRepository(_ body: (any ImageRepository) async throws -> Void) async throws {
+    public func withRepository(_ body: (any ImageRepository) async throws -> Void) async throws {
         try await withFreshURL { url, _ in
             let repository = try ImageStore.make(url: url, logger: Self.logger)
             do {
@@ -80,7 +79,7 @@ enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 
     /// A repository pointed at a closed port.
-    func unreachableRepository() throws -> any ImageRepository {
+    public func unreachableRepository() throws -> any ImageRepository {
         switch self {
         case .postgres: try ImageStore.make(url: "postgres://app@127.0.0.1:1/none", logger: Self.logger)
         case .mongo: try ImageStore.make(url: "mongodb://127.0.0.1:1/none", logger: Self.logger)
