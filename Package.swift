@@ -21,6 +21,8 @@ let package = Package(
                        providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CMongoC", path: "Shared/CMongoC", pkgConfig: "libmongoc-1.0",
                        providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
+        // <sys/epoll.h> and <sys/eventfd.h>, which Swift's Glibc module leaves out; nothing to link.
+        .systemLibrary(name: "CEpoll", path: "Shared/CEpoll"),
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka",
                        providers: [.apt(["librdkafka-dev"])]),
 
@@ -31,7 +33,7 @@ let package = Package(
                 path: "Shared/Mongo", exclude: ["README.md"]),
 
         // Transport → HTTP → routing.
-        .target(name: "Sockets", path: "Shared/Sockets", exclude: ["README.md"]),
+        .target(name: "Sockets", dependencies: ["CEpoll"], path: "Shared/Sockets", exclude: ["README.md"]),
         .target(name: "HTTP", dependencies: ["Sockets", .product(name: "Logging", package: "swift-log")],
                 path: "Shared/HTTP", exclude: ["README.md"]),
         .target(name: "Routing", dependencies: [
@@ -69,7 +71,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], path: "Services/ImageAPI"),
+        ], path: "Services/ImageAPI", exclude: ["Dockerfile"]),
         .executableTarget(name: "Seeder", dependencies: [
             "ServiceKit", "ImageStores", "ImageModel", "SeedData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -110,7 +110,7 @@ public final class EventLoop: @unchecked Sendable {
     /// Stops watching `socket`; call before closing it.
     public func deregister(_ socket: Socket) {
         assert(inEventLoop, "deregister must be called on the loop thread")
-        _ = Epoll.control(epollDescriptor, Epoll.delete, socket.descriptor, nil)
+        _ = Epoll.remove(epollDescriptor, socket.descriptor)
         let fd = Int(socket.descriptor)
         if fd < registrations.count { registrations[fd] = nil }
     }

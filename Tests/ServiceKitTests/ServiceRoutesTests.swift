@@ -10,7 +10,7 @@ import Testing
         let builder = RouterBuilder(logger: Logger(label: "ServiceRoutesTests", factory: { _ in SwiftLogNoOpLogHandler() }))
         builder.add(middleware: BearerAuthMiddleware(token: token))
         let registry = PrometheusCollectorRegistry()
-        registry.makeCounter(name: "leafsync_test_total").increment()
+        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "leafsync", metricName: "test", unitName: "total", helpText: "A test counter.")).increment()
         ServiceRoutes.register(on: builder, registry: registry, readiness: ready)
         builder.put("/thing") { _, _ in .json(Array("{}".utf8)) }
         return builder.buildResponder()
