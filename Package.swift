@@ -71,7 +71,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], path: "Services/ImageAPI", exclude: ["Dockerfile"]),
+        ], path: "Services/ImageAPI", exclude: ["Dockerfile", "config"]),
         .executableTarget(name: "Seeder", dependencies: [
             "ServiceKit", "ImageStores", "ImageModel", "SeedData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

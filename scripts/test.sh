@@ -44,5 +44,6 @@ run_step "deployment files" scripts/check-deploy.sh
 
 printf '\n%s\n' "${results[@]}"
 failed=$(printf '%s\n' "${results[@]}" | grep -c FAILED || true)
-printf '%s passed, %s failed\n' "$((${#results[@]} - failed))" "$failed"
+printf "summary: %s of %s test steps passed\n" "$((${#results[@]} - failed))" "${#results[@]}"
+log "finished in ${SECONDS}s"
 [ "$failed" -eq 0 ]
