@@ -16,20 +16,12 @@ public struct AccessLogMiddleware: RouterMiddleware {
 
     public func handle(_ request: HTTPRequest, context: RequestContext,
                        next: @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse) async throws -> HTTPResponse {
-        let start = ContinuousClock.now
-        do {
-            let response = try await next(request, context)
-            log(request, context: context, status: response.status.code, since: start)
-            return response
-        } catch {
-            // A middleware further in threw; the router will answer 500.
-            log(request, context: context, status: HTTPStatus.internalServerError.code, since: start)
-            throw error
+        try await observing(request, context: context, next: next) { status, elapsed in
+            log(request, context: context, status: status, elapsed: elapsed)
         }
     }
 
-    private func log(_ request: HTTPRequest, context: RequestContext, status: Int, since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
+    private func log(_ request: HTTPRequest, context: RequestContext, status: Int, elapsed: Duration) {
         let (seconds, attoseconds) = elapsed.components
         let microseconds = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
         let fraction = String(microseconds % 1000)

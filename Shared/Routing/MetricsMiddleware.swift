@@ -35,19 +35,12 @@ public struct MetricsMiddleware: RouterMiddleware {
 
     public func handle(_ request: HTTPRequest, context: RequestContext,
                        next: @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse) async throws -> HTTPResponse {
-        let start = ContinuousClock.now
-        do {
-            let response = try await next(request, context)
-            record(request, context: context, status: response.status.code, since: start)
-            return response
-        } catch {
-            record(request, context: context, status: HTTPStatus.internalServerError.code, since: start)
-            throw error
+        try await observing(request, context: context, next: next) { status, elapsed in
+            record(request, context: context, status: status, elapsed: elapsed)
         }
     }
 
-    private func record(_ request: HTTPRequest, context: RequestContext, status: Int, since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
+    private func record(_ request: HTTPRequest, context: RequestContext, status: Int, elapsed: Duration) {
         let (seconds, attoseconds) = elapsed.components
         let labels = Labels(route: context.routeTemplate, method: request.method.rawValue, status: status)
         let instruments = cache.instruments.withLock { cached in
