@@ -31,6 +31,7 @@ let package = Package(
                 path: "Shared/Postgres", exclude: ["README.md"]),
         .target(name: "Mongo", dependencies: ["CMongoC", .product(name: "Logging", package: "swift-log")],
                 path: "Shared/Mongo", exclude: ["README.md"]),
+        .target(name: "Kafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")], path: "Shared/Kafka", exclude: ["README.md"]),
 
         // Transport → HTTP → routing.
         .target(name: "Sockets", dependencies: ["CEpoll"], path: "Shared/Sockets", exclude: ["README.md"]),
@@ -87,6 +88,7 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ImageModelTests", dependencies: ["ImageModel", "JSON"]),
         .testTarget(name: "ImageStoresTests", dependencies: [
             "ImageStores", "ImageModel", "SeedData", "Postgres", "Mongo", "TestSupport",

@@ -60,7 +60,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Bytes as a lowercase hex string, the LIMS encoding of image data.
-    public mutating func hexString(_ data: some Collection<UInt8>) {
+    public mutating func hexString(_ data: [UInt8]) {
         beginValue()
         bytes.append(UInt8(ascii: "\""))
         Hex.append(data, to: &bytes)

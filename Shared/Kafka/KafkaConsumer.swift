@@ -1,0 +1,123 @@
+import Dispatch
+import Logging
+
+/// A consumer in a group (`cooperative-sticky` assignment) that commits only what its owner
+/// says it applied: auto commit and auto offset store are off, so `commit` is the only way
+/// offsets move.
+///
+/// Every blocking librdkafka call (poll, commit, close) runs on the consumer's own serial
+/// `DispatchQueue`, never on Swift's cooperative pool; rebalance callbacks run there too,
+/// during `poll` and `close`.
+public final class KafkaConsumer: Sendable {
+    private let client: RDKafkaClient
+    private let queue = DispatchQueue(label: "leafsync.kafka.consumer")
+    private let closed = Locked(false)
+    private let logger: Logger
+    /// librdkafka's statistics (with consumer lag), every `statisticsInterval` of the
+    /// configuration, delivered while `poll` runs; finished by `close`.
+    public let statistics: AsyncStream<KafkaStatistics>
+    private let statisticsContinuation: AsyncStream<KafkaStatistics>.Continuation
+
+    /// Creates the consumer and subscribes; partitions arrive during the first polls.
+    /// - Parameters:
+    ///   - groupID: the consumer group; members share the topics' partitions.
+    ///   - rebalance: told about assigned partitions, and asked what to commit before
+    ///     partitions are revoked.
+    /// - Throws: `KafkaError` `.configuration` for a bad property.
+    public init(configuration: KafkaConfiguration, groupID: String, topics: [String],
+                rebalance: KafkaRebalanceHandler = KafkaRebalanceHandler(), logger: Logger) throws(KafkaError) {
+        (statistics, statisticsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(8))
+        let properties = configuration.resolvedProperties(
+            defaults: ["auto.offset.reset": "earliest"],
+            enforced: [
+                "group.id": groupID,
+                "partition.assignment.strategy": "cooperative-sticky",
+                "enable.auto.commit": "false",
+                "enable.auto.offset.store": "false",
+            ])
+        var logger = logger
+        logger[metadataKey: "kafka.group"] = "\(groupID)"
+        client = try RDKafkaClient(kind: .consumer, properties: properties, callbacks: RDKafkaCallbacks(
+            logger: logger, statistics: configuration.statisticsInterval == nil ? nil : statisticsContinuation,
+            rebalance: rebalance))
+        self.logger = logger
+        if configuration.statisticsInterval == nil { statisticsContinuation.finish() }
+        try client.subscribe(to: topics)
+    }
+
+    /// Waits up to `timeout` for a first message, then takes what else is ready, up to
+    /// `maxMessages`.
+    /// - Returns: the messages in partition order, empty when none came in time.
+    /// - Throws: `KafkaError` `.fatal`, or `.closed` after `close`. Other consumer errors
+    ///   (a broker down, a topic not there yet) are logged; librdkafka recovers from them.
+    public func poll(maxMessages: Int = 500, timeout: Duration) async throws(KafkaError) -> [KafkaMessage] {
+        try await onQueue { () throws(KafkaError) in
+            let deadline = ContinuousClock.now + timeout
+            var batch: [KafkaMessage] = []
+            while batch.count < maxMessages {
+                let wait = batch.isEmpty ? max(.zero, deadline - ContinuousClock.now).milliseconds : 0
+                switch self.client.consumerPoll(milliseconds: wait) {
+                case .message(let message): batch.append(message)
+                case .none: return batch
+                case .error(let error) where error.isFatal: throw error
+                case .error(let error):
+                    self.logger.debug("Kafka consumer error", metadata: ["kafka.error": "\(error)"])
+                }
+            }
+            return batch
+        }
+    }
+
+    /// Commits `offsets` (for each partition, the next offset to read) and waits until the
+    /// group coordinator stored them.
+    /// - Throws: `KafkaError`, for instance when a partition is no longer assigned.
+    public func commit(_ offsets: [KafkaTopicPartitionOffset]) async throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        try await onQueue { () throws(KafkaError) in try self.client.commit(offsets) }
+    }
+
+    /// Stops fetching from `partitions` until `resume`; they stay assigned. librdkafka only
+    /// enqueues the change, so this does not block.
+    public func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try client.setPaused(true, partitions)
+    }
+
+    /// Fetches from `partitions` again, from where the consumer stopped.
+    public func resume(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try client.setPaused(false, partitions)
+    }
+
+    /// The partitions assigned to this consumer now.
+    public func assignment() throws(KafkaError) -> [KafkaTopicPartition] {
+        try client.assignment()
+    }
+
+    /// Revokes the partitions (the rebalance handler may commit first) and leaves the group, so
+    /// the others take over at once instead of after the session timeout. Later polls throw
+    /// `.closed`; calling it again does nothing.
+    public func close() async {
+        let wasOpen = closed.withLock { closed in
+            defer { closed = true }
+            return !closed
+        }
+        guard wasOpen else { return }
+        do {
+            try await onQueue(ignoringClosed: true) { () throws(KafkaError) in try self.client.closeConsumer() }
+        } catch {
+            logger.info("Kafka consumer did not leave its group cleanly", metadata: ["kafka.error": "\(error)"])
+        }
+        statisticsContinuation.finish()
+    }
+
+    private func onQueue<T: Sendable>(ignoringClosed: Bool = false,
+                                      _ body: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+        try await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, KafkaError>, Never>) in
+            queue.async {
+                guard ignoringClosed || !self.closed.withLock({ $0 }) else {
+                    return continuation.resume(returning: .failure(KafkaError.closed("consumer")))
+                }
+                continuation.resume(returning: Result(catching: body))
+            }
+        }.get()
+    }
+}

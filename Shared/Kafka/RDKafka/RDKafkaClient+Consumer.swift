@@ -1,0 +1,84 @@
+import CRdKafka
+import Foundation
+
+extension RDKafkaClient {
+    /// What one `rd_kafka_consumer_poll` returned.
+    enum PollResult {
+        case message(KafkaMessage)
+        /// A consumer error event (broker down, unknown topic...): informational unless fatal.
+        case error(KafkaError)
+        /// Nothing arrived in time.
+        case none
+    }
+
+    /// Routes the main queue (logs, statistics, errors) to the consumer queue, so that
+    /// `consumerPoll` serves every callback, and joins the group for `topics`.
+    func subscribe(to topics: [String]) throws(KafkaError) {
+        try withHandle { handle throws(KafkaError) in
+            try check(rd_kafka_poll_set_consumer(handle))
+            // RD_KAFKA_PARTITION_UA (-1): the group decides the partitions.
+            let list = RDKafkaTopicPartitionList(topics.map { KafkaTopicPartition(topic: $0, partition: -1) })
+            try check(list.withPointer { rd_kafka_subscribe(handle, $0) })
+        }
+    }
+
+    /// Waits up to `milliseconds` for one message or event, serving rebalance, statistics and
+    /// log callbacks meanwhile. Blocks: only from the consumer's queue.
+    func consumerPoll(milliseconds: Int32) -> PollResult {
+        guard let message = withHandle({ rd_kafka_consumer_poll($0, milliseconds) }) else { return .none }
+        // Every message librdkafka returns must be destroyed; the copy below owns its bytes.
+        defer { rd_kafka_message_destroy(message) }
+        switch message.pointee.err {
+        case RD_KAFKA_RESP_ERR_NO_ERROR: return .message(KafkaMessage(copying: message))
+        case RD_KAFKA_RESP_ERR__FATAL: return .error(withHandle { KafkaError.fatal(of: $0) })
+        case let error:
+            // For an error event the payload is librdkafka's description of it.
+            let text = message.pointee.payload.map {
+                String(decoding: UnsafeRawBufferPointer(start: $0, count: message.pointee.len), as: UTF8.self)
+            }
+            return .error(KafkaError(error, message: text))
+        }
+    }
+
+    /// Commits `offsets` and waits for the coordinator's answer.
+    func commit(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+        let list = RDKafkaTopicPartitionList(offsets)
+        try check(withHandle { handle in list.withPointer { rd_kafka_commit(handle, $0, 0) } })
+        try checkElements(of: list)
+    }
+
+    /// Stops (or restarts) fetching from `partitions`; the assignment stays.
+    func setPaused(_ paused: Bool, _ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        let list = RDKafkaTopicPartitionList(partitions)
+        try check(withHandle { handle in
+            list.withPointer { paused ? rd_kafka_pause_partitions(handle, $0) : rd_kafka_resume_partitions(handle, $0) }
+        })
+        try checkElements(of: list)
+    }
+
+    /// The partitions currently assigned to this consumer.
+    func assignment() throws(KafkaError) -> [KafkaTopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        try check(withHandle { rd_kafka_assignment($0, &list) })
+        // rd_kafka_assignment hands over a new list that we must destroy.
+        defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
+        return RDKafkaTopicPartitionList.partitions(of: list)
+    }
+
+    /// Revokes the assignment (running the rebalance callback), commits nothing by itself, and
+    /// leaves the group. Blocks: only from the consumer's queue.
+    func closeConsumer() throws(KafkaError) {
+        try check(withHandle { rd_kafka_consumer_close($0) })
+    }
+
+    private func check(_ error: rd_kafka_resp_err_t) throws(KafkaError) {
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(error) }
+    }
+
+    /// Calls that take a list report per-partition failures in its elements.
+    private func checkElements(of list: RDKafkaTopicPartitionList) throws(KafkaError) {
+        for element in list.elements where element.error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError(element.error, message: "\(element.offset.topicPartition): \(String(cString: rd_kafka_err2str(element.error)))")
+        }
+    }
+}
