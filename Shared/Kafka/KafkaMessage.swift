@@ -35,6 +35,11 @@ public struct KafkaOutgoingMessage: Sendable, Hashable {
 public struct KafkaDelivery: Sendable, Hashable {
     public let partition: Int32
     public let offset: Int64
+
+    public init(partition: Int32, offset: Int64) {
+        self.partition = partition
+        self.offset = offset
+    }
 }
 
 /// A consumed message, copied out of librdkafka.

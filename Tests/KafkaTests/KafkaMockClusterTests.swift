@@ -18,7 +18,7 @@ struct KafkaMockClusterTests {
         ])
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: Support.configuration(cluster), groupID: Support.uniqueName("g"),
+        let consumer = try KafkaConsumer(configuration: Support.consumerConfiguration(cluster), groupID: Support.uniqueName("g"),
                                          topics: [topic], logger: Support.logger)
         let message = try #require(try await Support.consume(1, from: consumer).first)
         await consumer.close()
@@ -56,7 +56,7 @@ struct KafkaMockClusterTests {
         await producer.close()
         #expect(sent.offset == 1)
 
-        let consumer = try KafkaConsumer(configuration: Support.configuration(cluster), groupID: Support.uniqueName("g"),
+        let consumer = try KafkaConsumer(configuration: Support.consumerConfiguration(cluster), groupID: Support.uniqueName("g"),
                                          topics: [topic], logger: Support.logger)
         let received = try await Support.consume(2, from: consumer)
         // The idempotent producer's retries were stored once: nothing follows the two messages.

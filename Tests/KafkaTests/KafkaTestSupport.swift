@@ -27,10 +27,17 @@ enum KafkaTestSupport {
         return ["127.0.0.1:9092"]
     }
 
-    /// A configuration for the mock cluster, quick to notice brokers coming back.
+    /// A producer configuration for the mock cluster, quick to notice brokers coming back.
     static func configuration(_ cluster: KafkaMockCluster, _ properties: [String: String] = [:]) -> KafkaConfiguration {
         KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "kafka-tests",
                            properties: ["reconnect.backoff.max.ms": "500"].merging(properties) { $1 })
+    }
+
+    /// A consumer configuration for the mock cluster. Brokers (the mock's and Tansu) hold a
+    /// JoinGroup for up to the session timeout while a group rebalances; the default 45 s
+    /// would make every join slow.
+    static func consumerConfiguration(_ cluster: KafkaMockCluster) -> KafkaConfiguration {
+        configuration(cluster, ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"])
     }
 
     struct TimedOut: Error, CustomStringConvertible {
