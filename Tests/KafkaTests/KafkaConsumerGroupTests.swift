@@ -9,14 +9,12 @@ struct KafkaConsumerGroupTests {
     typealias Support = KafkaTestSupport
 
     /// A cluster with one topic holding `count` messages `0`, `1`... on one partition.
-    @discardableResult
-    private func clusterWithMessages(_ count: Int, partitions: Int32 = 1,
-                                     deliveries: Shared<[KafkaDelivery]> = Shared([])) async throws -> (KafkaMockCluster, String) {
+    private func clusterWithMessages(_ count: Int, partitions: Int32 = 1) async throws -> (KafkaMockCluster, String) {
         let cluster = try KafkaMockCluster(brokers: 1, logger: Support.logger)
         let topic = Support.uniqueName("group")
         try cluster.createTopic(topic, partitions: partitions)
         let producer = try KafkaProducer(configuration: Support.configuration(cluster), logger: Support.logger)
-        deliveries.value = try await producer.send((0..<count).map {
+        _ = try await producer.send((0..<count).map {
             KafkaOutgoingMessage(topic: topic, key: Array("k\($0)".utf8), value: Array("\($0)".utf8))
         })
         await producer.close()
@@ -59,50 +57,6 @@ struct KafkaConsumerGroupTests {
         #expect(seen.map(\.offset) == [0, 1, 2, 3])
     }
 
-    @Test func aJoiningMemberMakesTheFirstCommitBeforeGivingUpPartitions() async throws {
-        let deliveries = Shared<[KafkaDelivery]>([])
-        let (cluster, topic) = try await clusterWithMessages(20, partitions: 4, deliveries: deliveries)
-        let group = Support.uniqueName("rebalance")
-        let revoked = RevocationLog()
-        let first = try KafkaConsumer(
-            configuration: Support.consumerConfiguration(cluster), groupID: group, topics: [topic],
-            rebalance: KafkaRebalanceHandler(partitionsRevoking: { partitions in
-                revoked.add(partitions)
-                return partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: 1) }
-            }), logger: Support.logger)
-        try await Support.waitUntil("the first member to own all partitions") {
-            _ = try await first.poll(timeout: .milliseconds(50))
-            return try first.assignment().count == 4
-        }
-        let second = try KafkaConsumer(configuration: Support.consumerConfiguration(cluster), groupID: group, topics: [topic],
-                                       logger: Support.logger)
-        try await Support.waitUntil("the partitions to be split") {
-            async let a = first.poll(timeout: .milliseconds(50))
-            async let b = second.poll(timeout: .milliseconds(50))
-            _ = try await (a, b)
-            return try first.assignment().count == 2 && second.assignment().count == 2
-        }
-        // Cooperative: only the two moved partitions were revoked, and their commit landed, so
-        // the second member starts them at offset 1.
-        #expect(revoked.partitions.count == 2)
-        #expect(Set(revoked.partitions) == Set(try second.assignment()))
-        let secondPartitions = Set(try second.assignment().map(\.partition))
-        let expected = deliveries.value.filter { secondPartitions.contains($0.partition) && $0.offset >= 1 }
-        // Both members keep polling: a member that stops serving its rebalance callbacks
-        // would stall the group.
-        var fromSecond: [KafkaMessage] = []
-        try await Support.waitUntil("the second member to read its partitions") {
-            async let fromFirst = first.poll(timeout: .milliseconds(50))
-            async let batch = second.poll(timeout: .milliseconds(50))
-            fromSecond += try await batch
-            _ = try await fromFirst
-            return fromSecond.count >= expected.count
-        }
-        #expect(Set(fromSecond.map { KafkaDelivery(partition: $0.partition, offset: $0.offset) }) == Set(expected))
-        await second.close()
-        await first.close()
-    }
-
     @Test func statisticsReportConsumerLag() async throws {
         let (cluster, topic) = try await clusterWithMessages(10)
         var configuration = Support.consumerConfiguration(cluster)
@@ -127,11 +81,4 @@ struct KafkaConsumerGroupTests {
         reader.cancel()
         await consumer.close()
     }
-}
-
-/// What a rebalance handler saw, shared with the test.
-private final class RevocationLog: Sendable {
-    private let storage = Shared<[KafkaTopicPartition]>([])
-    func add(_ partitions: [KafkaTopicPartition]) { storage.value += partitions }
-    var partitions: [KafkaTopicPartition] { storage.value }
 }

@@ -65,6 +65,7 @@ private func logCallback(_ handle: OpaquePointer?, _ level: Int32, _ facility: U
     }
     callbacks.logger.log(level: swiftLevel, "\(message.map { String(cString: $0) } ?? "")", metadata: [
         "kafka.log.level": "\(level)", "kafka.log.facility": "\(facility.map { String(cString: $0) } ?? "")",
+        "kafka.client": "\(String(cString: rd_kafka_name(handle)))",
     ])
 }
 
