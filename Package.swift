@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "image-api", targets: ["ImageAPI"]),
         .executable(name: "seeder", targets: ["Seeder"]),
+        .executable(name: "consumer", targets: ["Consumer"]),
+        .executable(name: "verify", targets: ["Verify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,6 +45,10 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ], path: "Shared/Routing", exclude: ["README.md"]),
 
+        // Test and experiment tooling: a byte-counting TCP relay that can simulate an outage.
+        .target(name: "TCPRelay", dependencies: [.product(name: "Logging", package: "swift-log")],
+                path: "Shared/TCPRelay", exclude: ["README.md"]),
+
         // Domain.
         .target(name: "JSON", path: "Shared/JSON", exclude: ["README.md"]),
         .target(name: "ImageModel", dependencies: ["JSON"], path: "Shared/ImageModel", exclude: ["README.md"]),
@@ -55,8 +61,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], path: "Shared/ImageRoutes", exclude: ["README.md"]),
+        .target(name: "StreamSync", dependencies: [
+            "ImageModel", "Kafka", "ServiceKit", "Routing", "HTTP",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Shared/StreamSync", exclude: ["README.md"]),
         .target(name: "SeedData", dependencies: ["ImageModel"], path: "Shared/SeedData", exclude: ["README.md"],
                 resources: [.copy("Resources/jpegs")]),
+        .target(name: "StoreVerification", dependencies: [
+            "ImageModel", "JSON", .product(name: "Logging", package: "swift-log"),
+        ], path: "Shared/StoreVerification", exclude: ["README.md"]),
         .target(name: "ServiceKit", dependencies: [
             "HTTP", "Routing", "JSON",
             .product(name: "Logging", package: "swift-log"),
@@ -68,16 +84,28 @@ let package = Package(
 
         // Executables.
         .executableTarget(name: "ImageAPI", dependencies: [
-            "ServiceKit", "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP",
+            "ServiceKit", "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "StreamSync", "Kafka",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Services/ImageAPI", exclude: ["Dockerfile", "config"]),
+        .executableTarget(name: "Consumer", dependencies: [
+            "ServiceKit", "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "StreamSync", "Kafka",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Services/Consumer"),
         .executableTarget(name: "Seeder", dependencies: [
             "ServiceKit", "ImageStores", "ImageModel", "SeedData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/Seeder"),
+        .executableTarget(name: "Verify", dependencies: [
+            "ServiceKit", "StoreVerification", "ImageStores", "ImageModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Services/Verify"),
 
         // Tests. TestSupport gives every integration test the real servers, each test its own namespace.
         .target(name: "TestSupport", dependencies: [
@@ -89,6 +117,9 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "TCPRelayTests", dependencies: [
+            "TCPRelay", "Postgres", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ImageModelTests", dependencies: ["ImageModel", "JSON"]),
         .testTarget(name: "ImageStoresTests", dependencies: [
             "ImageStores", "ImageModel", "SeedData", "Postgres", "Mongo", "TestSupport",
@@ -96,6 +127,14 @@ let package = Package(
         ]),
         .testTarget(name: "ImageRoutesTests", dependencies: [
             "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "JSON", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "StoreVerificationTests", dependencies: [
+            "StoreVerification", "ImageStores", "ImageModel", "JSON", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SyncEndToEndTests", dependencies: [
+            "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServiceKitTests", dependencies: [

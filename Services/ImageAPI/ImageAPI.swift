@@ -4,48 +4,67 @@ import ImageRoutes
 import ImageStores
 import Logging
 import Prometheus
+import Kafka
 import Routing
 import ServiceKit
 import ServiceLifecycle
+import StreamSync
 
-/// The image-api process, assembled in one place: store, routes, server, lifecycle.
+/// The image-api process, assembled in one place: store, outbox relay, routes, server, lifecycle.
 struct ImageAPI {
     let settings: ServerSettings
     let storeURL: String
     let storeDeadline: Duration
     let storePoolSize: Int?
+    /// Nil: changes wait in the outbox until a start with brokers publishes them.
+    let kafka: KafkaSettings?
     let registry: PrometheusCollectorRegistry
 
     func run() async throws {
         let logger = Logger(label: "image-api")
         let redacted = redactingPassword(storeURL)
-        let repository = try ImageStore.make(url: storeURL, poolSize: storePoolSize, logger: logger)
+        let repository = try ImageStore.make(url: storeURL, poolSize: storePoolSize, writesChangeEvents: true, logger: logger)
         logger.info("starting", metadata: ["store.url": "\(redacted)", "config.file": "\(settings.source.filePath ?? "none")"])
         try await StartupRetry(deadline: storeDeadline).run(redacted, logger: logger) {
             try await repository.ping()
         }
         try await repository.migrate()
 
-        let router = buildRouter(repository: repository, logger: logger)
+        var producer: KafkaProducer?
+        var relay: OutboxRelay?
+        if let kafka {
+            try await kafka.prepareTopics(deadline: storeDeadline, logger: logger)
+            let kafkaProducer = try KafkaProducer(configuration: kafka.configuration, logger: logger)
+            producer = kafkaProducer
+            relay = OutboxRelay(outbox: repository, producer: kafkaProducer, topics: kafka.topics, logger: logger)
+        } else {
+            logger.warning("no Kafka brokers configured (--kafka-brokers): change events wait in the outbox")
+        }
+
+        let router = buildRouter(repository: repository, relay: relay, logger: logger)
         let server = HTTPServer(configuration: settings.httpConfiguration, responder: router, logger: logger)
         let port = try server.start()
         logger.info("listening", metadata: ["http.host": "\(settings.host)", "http.port": "\(port)"])
 
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: HTTPServerService(server: server))],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        // Shut down in reverse order: the server first, then the relay, so no change is
+        // committed after the relay's last round (the outbox keeps any for the next start).
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = relay.map { [.init(service: $0)] } ?? []
+        services.append(.init(service: HTTPServerService(server: server)))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger))
         try await group.run()
+        await producer?.close()
         await repository.close()
         logger.info("stopped")
     }
 
-    func buildRouter(repository: any ImageRepository, logger: Logger) -> Router {
+    func buildRouter(repository: any ImageRepository, relay: OutboxRelay?, logger: Logger) -> Router {
         let router = RouterBuilder(logger: logger)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BearerAuthMiddleware(token: settings.apiToken))
+        if let relay { router.add(middleware: ChangeNotifyingMiddleware(relay: relay)) }
         ServiceRoutes.register(on: router, registry: registry) {
             do { try await repository.ping(); return nil } catch { return "database unreachable: \(error)" }
         }

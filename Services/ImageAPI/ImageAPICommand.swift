@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import ServiceKit
+import StreamSync
 
 /// `image-api`: the LIMS-compatible image CRUD API over the producer database.
 @main
@@ -15,6 +16,7 @@ struct ImageAPICommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var server: ServerOptions
+    @OptionGroup var kafka: KafkaOptions
 
     @Option(help: "The producer database: postgres://user:pass@host:port/db or mongodb://host:port/db. Env LEAFSYNC_STORE_URL.")
     var storeURL: String?
@@ -37,6 +39,7 @@ struct ImageAPICommand: AsyncParsableCommand {
             storeURL: url,
             storeDeadline: try source.seconds("store_deadline", flag: storeDeadline, default: 60),
             storePoolSize: storePoolSize ?? Int(source.optionalString("store_pool_size", flag: nil) ?? ""),
+            kafka: try kafka.resolve(source, clientID: "image-api"),
             registry: registry)
         try await app.run()
     }

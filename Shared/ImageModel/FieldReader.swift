@@ -6,19 +6,41 @@ import JSON
 struct FieldReader {
     private let members: [(key: String, value: JSONValue)]
 
-    /// Parses `body` as a JSON object whose keys all belong to `allowed`.
-    init(body: [UInt8], allowed: Set<String>) throws(ImageError) {
+    /// Parses `body` as a JSON object whose keys all belong to `allowed` (any keys when nil).
+    init(body: [UInt8], allowed: Set<String>?, name: String = "body") throws(ImageError) {
         let value: JSONValue
         do { value = try JSONParser.parse(body) } catch {
-            throw ImageError.invalidField("body", "is not valid JSON (\(error.description))")
+            throw ImageError.invalidField(name, "is not valid JSON (\(error.description))")
         }
+        try self.init(value: value, allowed: allowed, name: name)
+    }
+
+    /// Reads `value`, which must be a JSON object whose keys all belong to `allowed` (any keys when nil).
+    init(value: JSONValue, allowed: Set<String>?, name: String) throws(ImageError) {
         guard case .object(let members) = value else {
-            throw ImageError.invalidField("body", "must be a JSON object, got \(value.kindName)")
+            throw ImageError.invalidField(name, "must be a JSON object, got \(value.kindName)")
         }
-        if let unknown = members.first(where: { !allowed.contains($0.key) }) {
+        if let allowed, let unknown = members.first(where: { !allowed.contains($0.key) }) {
             throw ImageError.invalidField(unknown.key, "unknown field; allowed: \(allowed.sorted().joined(separator: ", "))")
         }
         self.members = members
+    }
+
+    /// The object read.
+    var object: JSONValue { .object(members) }
+
+    /// Whether the member is present and not null.
+    func has(_ name: String) -> Bool { present(name) != nil }
+
+    /// The member's raw value (nil when absent or null).
+    func value(_ name: String) -> JSONValue? { present(name) }
+
+    func timestamp(_ name: String) throws(ImageError) -> Timestamp? {
+        guard let text = try string(name, maxLength: 40) else { return nil }
+        guard let timestamp = Timestamp(iso8601: text) else {
+            throw ImageError.invalidField(name, "must be an ISO-8601 time like 2023-10-08T15:39:49.123000, got \"\(text)\"")
+        }
+        return timestamp
     }
 
     /// The member's value, nil when absent or JSON null (LIMS treats both as "keep").
@@ -74,6 +96,17 @@ struct FieldReader {
         return string
     }
 
+    /// A non-empty hex string of at most `maxBytes` decoded bytes (the JPEG of a record).
+    func hexData(_ name: String, maxBytes: Int) throws(ImageError) -> [UInt8]? {
+        guard let value = present(name) else { return nil }
+        guard case .string(let hex) = value else { throw ImageError.invalidField(name, "must be a hex string, got \(value.kindName)") }
+        guard hex.utf8.count <= maxBytes * 2 else { throw ImageError.invalidField(name, "must be at most \(maxBytes) bytes") }
+        guard let bytes = Hex.decode(hex), !bytes.isEmpty else {
+            throw ImageError.invalidField(name, "must be a non-empty even-length hex string")
+        }
+        return bytes
+    }
+
     func gps(_ name: String) throws(ImageError) -> GPSCoordinates? {
         guard let value = present(name) else { return nil }
         guard case .array(let elements) = value, elements.count == 2 else {
@@ -81,6 +114,14 @@ struct FieldReader {
         }
         return GPSCoordinates(latitude: try Self.double(elements[0], field: "\(name)[0] (latitude)", in: -90...90),
                               longitude: try Self.double(elements[1], field: "\(name)[1] (longitude)", in: -180...180))
+    }
+}
+
+extension Optional {
+    /// The value of a member that must be present: `try reader.bool("is_active").required("is_active")`.
+    func required(_ name: String) throws(ImageError) -> Wrapped {
+        guard let self else { throw ImageError.invalidField(name, "is required") }
+        return self
     }
 }
 

@@ -28,13 +28,6 @@ public struct NewImage: Sendable, Hashable {
         guard let gps = try reader.gps("gps_coordinates") else {
             throw ImageError.invalidField("gps_coordinates", "is required")
         }
-        var data: [UInt8]?
-        if let hex = try reader.string("data", maxLength: Self.maxDataBytes * 2) {
-            guard let bytes = Hex.decode(hex), !bytes.isEmpty else {
-                throw ImageError.invalidField("data", "must be a non-empty even-length hex string")
-            }
-            data = bytes
-        }
-        self.init(cameraID: cameraID, gpsCoordinates: gps, data: data)
+        self.init(cameraID: cameraID, gpsCoordinates: gps, data: try reader.hexData("data", maxBytes: Self.maxDataBytes))
     }
 }

@@ -16,6 +16,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public var microsecondsSinceEpoch: Int64 { millisecondsSinceEpoch * 1000 }
 
+    /// The wall clock in microseconds since the epoch: the precision of change events'
+    /// `occurred_at` and of staleness.
+    public static func currentMicroseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
+    }
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
     }

@@ -1,16 +1,23 @@
 import ImageModel
 import Logging
 
+/// A store that can be either end of the stream sync: the producer DB (with its outbox) or
+/// the consumer DB (with guarded writes). Both stores are.
+public typealias SyncableImageRepository = ImageRepository & ChangeOutbox & ImageReplica
+
 /// Chooses the store by URL: `postgres://` / `postgresql://` → PostgreSQL, `mongodb://` → MongoDB.
 public enum ImageStore {
     /// Makes a repository without connecting (callers wait for `ping()` with their own policy).
+    /// - Parameter writesChangeEvents: whether creates, updates and deletes also write their
+    ///   change event to the outbox, atomically with the change (the producer DB of the stream sync).
     /// - Throws: `ImageError` (`.invalidField("store_url", ...)`) for an unsupported URL.
-    public static func make(url: String, poolSize: Int? = nil, logger: Logger) throws(ImageError) -> any ImageRepository {
+    public static func make(url: String, poolSize: Int? = nil, writesChangeEvents: Bool = false,
+                            logger: Logger) throws(ImageError) -> any SyncableImageRepository {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return try PostgresImageRepository(url: url, poolSize: poolSize ?? 4, logger: logger)
+            return try PostgresImageRepository(url: url, poolSize: poolSize ?? 4, writesChangeEvents: writesChangeEvents, logger: logger)
         }
         if url.hasPrefix("mongodb://") {
-            return try MongoImageRepository(url: url, poolSize: poolSize ?? 8, logger: logger)
+            return try MongoImageRepository(url: url, poolSize: poolSize ?? 8, writesChangeEvents: writesChangeEvents, logger: logger)
         }
         throw ImageError.invalidField("store_url", "must start with postgres://, postgresql:// or mongodb://")
     }

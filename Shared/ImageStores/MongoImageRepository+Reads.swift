@@ -7,7 +7,8 @@ extension MongoImageRepository {
     public func image(plant: Plant, id: Int64) async throws(ImageError) -> Image? {
         let database = self.database
         return try await run("get") { client in
-            try client.images(of: plant, in: database).findOne(["id": .int64(id)]).map(Image.init(mongoDocument:))
+            try client.images(of: plant, in: database).findOne(["id": .int64(id)], projection: Outbox.hidden)
+                .map(Image.init(mongoDocument:))
         }
     }
 
@@ -26,7 +27,8 @@ extension MongoImageRepository {
             for _ in 0..<3 {
                 let count = try images.countDocuments(conditions)
                 guard count > 0 else { return nil }
-                let options = MongoFindOptions(sort: Self.byID, skip: Int64.random(in: 0..<count), limit: 1)
+                let options = MongoFindOptions(sort: Self.byID, skip: Int64.random(in: 0..<count), limit: 1,
+                                               projection: Outbox.hidden)
                 if let document = try images.find(conditions, options: options).first {
                     return try Image(mongoDocument: document)
                 }
@@ -44,7 +46,7 @@ extension MongoImageRepository {
             // The server reads limit 0 as "no limit"; no page was asked for.
             if limit > 0 {
                 page = try images.find(BSONDocument([("id", .document(["$gte": .int64(fromID)]))] + conditions),
-                                       options: MongoFindOptions(sort: Self.byID, limit: Int64(limit)))
+                                       options: MongoFindOptions(sort: Self.byID, limit: Int64(limit), projection: Outbox.hidden))
                     .map(Image.init(mongoDocument:))
             }
             return (page, try images.countDocuments(BSONDocument(conditions)))

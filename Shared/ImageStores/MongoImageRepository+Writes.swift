@@ -11,9 +11,10 @@ extension MongoImageRepository {
 
     /// Takes `max(id) + 1` and inserts; creates of one plant in this process take turns, and a
     /// duplicate key (another process took that id first) makes it read the maximum again.
-    /// Without `data`, copies the data of a uniformly chosen record of the plant.
+    /// Without `data`, copies the data of a uniformly chosen record of the plant. With
+    /// `writesChangeEvents`, the document is inserted with its create event in its outbox.
     public func create(plant: Plant, _ new: NewImage, at time: Timestamp) async throws(ImageError) -> Image {
-        let (database, logger) = (self.database, self.logger)
+        let (database, logger, writesEvents) = (self.database, self.logger, self.writesChangeEvents)
         return try await createLocks[plant]!.withLock { () async throws(ImageError) -> Image in
             try await self.run("create") { client in
                 let images = client.images(of: plant, in: database)
@@ -22,8 +23,11 @@ extension MongoImageRepository {
                     let last = try images.findOne(sort: ["id": .int32(-1)], projection: ["id": .int32(1)])
                     let image = Image(id: try (last?.int64("id") ?? 0) + 1, cameraID: new.cameraID, data: data,
                                       gpsCoordinates: new.gpsCoordinates, createdAt: time, updatedAt: time)
+                    let outbox = writesEvents
+                        ? Outbox.insertFields(ChangeEvent(created: image, plant: plant, occurredAt: Timestamp.currentMicroseconds()))
+                        : []
                     do {
-                        try images.insertOne(image.mongoDocument)
+                        try images.insertOne(BSONDocument(image.mongoFields + outbox))
                         return image
                     } catch let error as MongoError where error.isDuplicateKey {
                         logger.debug("Id taken by another writer, retrying", metadata: [
@@ -56,24 +60,30 @@ extension MongoImageRepository {
 
     /// Compare-and-set on `version`: reads the record, applies the domain's `change`, and sets
     /// the changed fields only if the version is still the one read; otherwise another writer
-    /// won and it starts over from a fresh read. Nothing is written when nothing changed.
+    /// won and it starts over from a fresh read. Nothing is written when nothing changed. With
+    /// `writesChangeEvents`, the same update appends the change's event to the outbox.
     private func modify(plant: Plant, id: Int64, operation: String,
                         _ change: @escaping @Sendable (Image) -> (image: Image, changed: [ImageField])) async throws(ImageError) -> Image? {
-        let (database, logger) = (self.database, self.logger)
+        let (database, logger, writesEvents) = (self.database, self.logger, self.writesChangeEvents)
         return try await run(operation) { client in
             let images = client.images(of: plant, in: database)
             for _ in 0..<Self.maxAttempts {
-                guard let document = try images.findOne(["id": .int64(id)]) else { return nil }
+                guard let document = try images.findOne(["id": .int64(id)], projection: Outbox.hidden) else { return nil }
                 let current = try Image(mongoDocument: document)
                 let (next, changed) = change(current)
                 guard !changed.isEmpty else { return current }
                 // A LIMS record without `version` counts as version 1 until its first change.
                 let expected: BSONValue = document["version"] == nil ? .document(["$exists": .bool(false)]) : .int64(current.version)
                 let set = changed.map { ($0.rawValue, next.mongoValue(of: $0)) } + [
-                    ("updated_at", next.updatedAt.map { .dateTime($0.millisecondsSinceEpoch) } ?? .null),
+                    ("updated_at", next.updatedAt.mongoValue),
                     ("version", .int64(next.version)),
                 ]
-                let result = try images.updateOne(["id": .int64(id), "version": expected], ["$set": .document(BSONDocument(set))])
+                let outbox = writesEvents
+                    ? Outbox.appendOperators(ChangeEvent(changed: changed, of: next, plant: plant,
+                                                         occurredAt: Timestamp.currentMicroseconds()))
+                    : []
+                let update = BSONDocument([("$set", .document(BSONDocument(set)))] + outbox)
+                let result = try images.updateOne(["id": .int64(id), "version": expected], update)
                 if result.matchedCount == 1 { return next }
                 logger.debug("Concurrent change, retrying", metadata: [
                     "db.collection": "\(plant.collectionName)", "image.id": "\(id)",

@@ -18,6 +18,8 @@ public final class MongoImageRepository: ImageRepository {
     let pool: MongoClientPool
     let database: String
     let logger: Logger
+    /// Whether creates, updates and deletes write their change event to the outbox.
+    let writesChangeEvents: Bool
     /// Creates of one plant run one at a time in this process; the unique index and a retry
     /// settle races with other processes.
     let createLocks: [Plant: CreateLock]
@@ -27,10 +29,12 @@ public final class MongoImageRepository: ImageRepository {
     /// - Parameters:
     ///   - url: `mongodb://host:port/database?options`; the database defaults to
     ///     `imagedbplantproducer`.
+    ///   - writesChangeEvents: see `ImageStore.make`.
     ///   - poolSize: the most operations (and connections) at once.
     /// - Throws: `ImageError` `.invalidField` (field `url` or `poolSize`) for another scheme,
     ///   a URL libmongoc cannot parse, or a pool size below 1.
-    public init(url: String, poolSize: Int = 8, logger: Logger) throws(ImageError) {
+    public init(url: String, poolSize: Int = 8, writesChangeEvents: Bool = false, logger: Logger) throws(ImageError) {
+        self.writesChangeEvents = writesChangeEvents
         guard url.hasPrefix("mongodb://") else {
             throw ImageError.invalidField("url", "must start with mongodb://")
         }
@@ -51,12 +55,14 @@ public final class MongoImageRepository: ImageRepository {
     /// The unique index on `id` in every plant collection. The list and random filters
     /// (`is_active`, `disease`, `is_deleted`) scan in `id` order through that index; at LIMS
     /// sizes (thousands per plant) extra indexes would cost more on writes than they save.
+    /// With `writesChangeEvents`, also the outbox's sparse index (`MongoImageRepository+Outbox.swift`).
     public func migrate() async throws(ImageError) {
-        let database = self.database
+        let (database, writesChangeEvents) = (self.database, self.writesChangeEvents)
         try await run("migrate") { client in
             for plant in Plant.allCases {
                 try client.collection(plant.collectionName, database: database)
                     .createIndex(["id": .int32(1)], name: "id_1", unique: true)
+                if writesChangeEvents { try Outbox.createIndex(of: plant, client: client, database: database) }
             }
         }
     }

@@ -23,6 +23,17 @@ extension PostgresImageRepository {
             // At most one row: an index on a constant admits one entry.
             "CREATE UNIQUE INDEX IF NOT EXISTS is_deployed_single_row ON is_deployed ((true))",
         ],
+        [
+            // The transactional outbox: change events written with their change, removed once
+            // the broker has them. `seq` orders them (per record, in version order: see
+            // `enqueue(_:on:)`); the unique key is what the relay removes by.
+            """
+            CREATE TABLE IF NOT EXISTS outbox (
+                seq bigserial PRIMARY KEY, plant text NOT NULL, image_id bigint NOT NULL, version bigint NOT NULL,
+                op text NOT NULL, envelope bytea NOT NULL,
+                UNIQUE (plant, image_id, version))
+            """,
+        ],
     ]
 
     /// Applies the steps not yet recorded, in one transaction under an advisory lock, so

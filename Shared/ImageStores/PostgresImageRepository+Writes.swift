@@ -2,15 +2,20 @@ import ImageModel
 import Postgres
 
 extension PostgresImageRepository {
-    /// Rows per INSERT when seeding: ~3 MB of 30 KB JPEGs per statement, far below the
-    /// protocol's 65,535 parameters.
+    /// Rows per INSERT of whole records (seeding, replica upserts): ~3 MB of 30 KB JPEGs per
+    /// statement, far below `maxParameters`.
     static let insertBatchSize = 100
+
+    /// The most parameters one statement takes: the protocol counts them in an Int16.
+    static let maxParameters = 65_535
 
     /// Allocates the next id under a per-plant advisory lock held until COMMIT, so concurrent
     /// creates (also from other instances) get consecutive ids without gaps or duplicates.
     /// Without `data`, copies the data of a uniformly chosen record of the plant, server-side.
+    /// With `writesChangeEvents`, the create event goes to the outbox in the same transaction.
     public func create(plant: Plant, _ new: NewImage, at time: Timestamp) async throws(ImageError) -> Image {
-        try await run("create") { connection in
+        let writesChangeEvents = writesChangeEvents
+        return try await run("create") { connection in
             try connection.transaction { connection in
                 try connection.query("SELECT pg_advisory_xact_lock($1)", [.int64(Self.idLockKey(plant))], prepared: true)
                 // A statement of its own, after the lock: its snapshot sees every committed create.
@@ -40,7 +45,13 @@ extension PostgresImageRepository {
                 guard let row = rows.first else {
                     throw ImageError(code: .conflict, message: "No \(plant.rawValue) image to copy data from: create one with \"data\" first")
                 }
-                return try Image(postgresRow: row)
+                let image = try Image(postgresRow: row)
+                if writesChangeEvents {
+                    // The last statement before COMMIT, so `occurredAt` is taken just before it.
+                    try Self.enqueue(ChangeEvent(created: image, plant: plant, occurredAt: Timestamp.currentMicroseconds()),
+                                     on: connection)
+                }
+                return image
             }
         }
     }
@@ -55,10 +66,13 @@ extension PostgresImageRepository {
 
     /// Locks the record (`FOR UPDATE`), applies the domain's `change`, and writes back only
     /// when a field changed; concurrent changes of one record thus serialize and each bumps
-    /// the version once. `data` never changes here, so it is not rewritten.
+    /// the version once. `data` never changes here, so it is not rewritten. With
+    /// `writesChangeEvents`, a change that changed something puts its event in the outbox in
+    /// the same transaction.
     private func modify(plant: Plant, id: Int64, operation: String,
                         _ change: @escaping @Sendable (Image) -> (image: Image, changed: [ImageField])) async throws(ImageError) -> Image? {
-        try await run(operation) { connection in
+        let writesChangeEvents = writesChangeEvents
+        return try await run(operation) { connection in
             try connection.transaction { connection -> Image? in
                 let key: [PostgresValue] = [.text(plant.rawValue), .int64(id)]
                 guard let row = try connection.query("""
@@ -76,6 +90,11 @@ extension PostgresImageRepository {
                         .bool(image.isActive), .bool(image.isDeleted),
                         .optional(image.updatedAt) { .timestamp(PostgresTimestamp($0)) }, .int64(image.version),
                     ], prepared: true)
+                if writesChangeEvents {
+                    // The last statement before COMMIT, so `occurredAt` is taken just before it.
+                    try Self.enqueue(ChangeEvent(changed: changed, of: image, plant: plant,
+                                                 occurredAt: Timestamp.currentMicroseconds()), on: connection)
+                }
                 return image
             }
         }
@@ -87,22 +106,52 @@ extension PostgresImageRepository {
         guard !images.isEmpty else { return }
         try await run("insert") { connection in
             try connection.transaction { connection in
-                for start in stride(from: 0, to: images.count, by: Self.insertBatchSize) {
-                    let batch = images[start..<min(start + Self.insertBatchSize, images.count)]
-                    var params: [PostgresValue] = [.text(plant.rawValue)]
-                    params.reserveCapacity(1 + batch.count * 12)
-                    var tuples: [String] = []
-                    for image in batch {
-                        let first = params.count + 1
-                        params += Self.values(of: image)
-                        tuples.append("($1, " + (first..<params.count + 1).map { "$\($0)" }.joined(separator: ", ") + ")")
-                    }
-                    try connection.query("""
-                        INSERT INTO images (plant, \(Self.imageColumns)) VALUES \(tuples.joined(separator: ", "))
-                        ON CONFLICT (plant, id) DO NOTHING
-                        """, params)
+                for batch in Self.batches(of: images.map { (plant, $0) }, size: Self.insertBatchSize) {
+                    let (sql, params) = Self.insertStatement(batch, onConflict: "DO NOTHING")
+                    try connection.query(sql, params)
                 }
             }
         }
+    }
+
+    /// One multi-row INSERT of whole records: `plant` and every column of `imageColumns`, then
+    /// `ON CONFLICT (plant, id)` and `onConflict`.
+    static func insertStatement(_ records: some Collection<(Plant, Image)>, onConflict: String) -> (sql: String, params: [PostgresValue]) {
+        let width = 13  // plant and the 12 of imageColumns
+        var params: [PostgresValue] = []
+        params.reserveCapacity(records.count * width)
+        for (plant, image) in records {
+            params.append(.text(plant.rawValue))
+            params += values(of: image)
+        }
+        let sql = """
+            INSERT INTO images (plant, \(imageColumns)) VALUES \(placeholders(rows: records.count, width: width))
+            ON CONFLICT (plant, id) \(onConflict)
+            """
+        return (sql, params)
+    }
+
+    /// `rows` tuples of `width` placeholders numbered on from `$1`: `($1, $2), ($3, $4)`.
+    /// - Parameter types: casts of the first tuple's placeholders. Parameters that are NULL
+    ///   are sent without a type, so a VALUES list in a FROM clause needs them to type its
+    ///   columns; the later rows' cells take the types of the first.
+    static func placeholders(rows: Int, width: Int, types: [String]? = nil) -> String {
+        var sql = ""
+        sql.reserveCapacity(rows * width * 8)
+        for row in 0..<rows {
+            sql += row == 0 ? "(" : ", ("
+            for column in 0..<width {
+                if column > 0 { sql += ", " }
+                sql += "$\(row * width + column + 1)"
+                if row == 0, let types { sql += "::" + types[column] }
+            }
+            sql += ")"
+        }
+        return sql
+    }
+
+    /// `items` cut into runs of at most `size`, in order.
+    static func batches<T>(of items: [T], size: Int) -> [ArraySlice<T>] {
+        stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
     }
 }

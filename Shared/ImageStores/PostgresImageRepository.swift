@@ -11,15 +11,19 @@ import Postgres
 public final class PostgresImageRepository: ImageRepository {
     let pool: PostgresPool
     let logger: Logger
+    /// Whether creates, updates and deletes write their change event to the outbox.
+    let writesChangeEvents: Bool
 
     /// Validates `url` without connecting: the service pings with backoff until the database
     /// is up.
     /// - Parameters:
     ///   - url: `postgres://` or `postgresql://`, e.g. `postgres://app@127.0.0.1:5433/appdb`.
+    ///   - writesChangeEvents: see `ImageStore.make`.
     ///   - poolSize: the most connections open at once.
     /// - Throws: `ImageError` `.invalidField` (field `url`) for another scheme or a URL libpq
     ///   cannot parse, or a pool size below 1.
-    public init(url: String, poolSize: Int = 4, logger: Logger) throws(ImageError) {
+    public init(url: String, poolSize: Int = 4, writesChangeEvents: Bool = false, logger: Logger) throws(ImageError) {
+        self.writesChangeEvents = writesChangeEvents
         guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
             throw ImageError.invalidField("url", "must start with postgres:// or postgresql://")
         }
@@ -96,7 +100,7 @@ public final class PostgresImageRepository: ImageRepository {
     }
 
     public func removeAll() async throws(ImageError) {
-        try await run("remove-all") { try $0.query("TRUNCATE images, is_deployed") }
+        try await run("remove-all") { try $0.query("TRUNCATE images, is_deployed, outbox") }
     }
 
     public func close() async {

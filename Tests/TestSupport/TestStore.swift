@@ -64,9 +64,10 @@ public enum TestStore: String, CaseIterable, Sendable {
     }
 
     /// Runs `body` with a migrated repository in a fresh namespace.
-    public func withRepository(_ body: (any ImageRepository) async throws -> Void) async throws {
+    public func withRepository(writesChangeEvents: Bool = false,
+                               _ body: (any SyncableImageRepository) async throws -> Void) async throws {
         try await withFreshURL { url, _ in
-            let repository = try ImageStore.make(url: url, logger: Self.logger)
+            let repository = try ImageStore.make(url: url, writesChangeEvents: writesChangeEvents, logger: Self.logger)
             do {
                 try await repository.migrate()
                 try await body(repository)

@@ -1,0 +1,63 @@
+/// What a change did to an image record.
+public enum ChangeOperation: String, Sendable, Hashable, CaseIterable {
+    case create, update, delete
+}
+
+/// One change of one image record, as the stream sync carries it from the producer DB to the
+/// consumer DB (schema version 1, see the README's "Change events").
+///
+/// A create carries the whole record; an update or delete only the fields that changed and
+/// the new `updated_at`: the JPEG travels once, with the create.
+public struct ChangeEvent: Sendable, Hashable {
+    /// The envelope schema this code writes and reads.
+    public static let schemaVersion: Int64 = 1
+    /// Largest JPEG an event may carry, decoded; bigger ones are poison, not records.
+    public static let maxDataBytes = 4 * 1024 * 1024
+
+    public enum Payload: Sendable, Hashable {
+        /// The record as created (its `version` is the event's).
+        case record(Image)
+        /// The changed fields of an update or delete.
+        case patch(ImagePatch)
+    }
+
+    public var op: ChangeOperation
+    public var plant: Plant
+    public var imageID: Int64
+    /// The record's version after this change: 1 for the create, +1 for every later change.
+    public var version: Int64
+    /// When the producer wrote the change, in microseconds since the epoch (taken inside the
+    /// transaction, just before it commits).
+    public var occurredAt: Int64
+    public var payload: Payload
+
+    public init(op: ChangeOperation, plant: Plant, imageID: Int64, version: Int64, occurredAt: Int64, payload: Payload) {
+        self.op = op
+        self.plant = plant
+        self.imageID = imageID
+        self.version = version
+        self.occurredAt = occurredAt
+        self.payload = payload
+    }
+
+    /// The event of a record just created.
+    public init(created image: Image, plant: Plant, occurredAt: Int64) {
+        self.init(op: .create, plant: plant, imageID: image.id, version: image.version, occurredAt: occurredAt,
+                  payload: .record(image))
+    }
+
+    /// The event of a change whose result is `image` and which touched `changed`; a change
+    /// that sets `is_deleted` to true is a delete.
+    public init(changed fields: [ImageField], of image: Image, plant: Plant, occurredAt: Int64) {
+        let isDelete = fields.contains(.isDeleted) && image.isDeleted
+        self.init(op: isDelete ? .delete : .update, plant: plant, imageID: image.id, version: image.version,
+                  occurredAt: occurredAt, payload: .patch(ImagePatch(fields, of: image)))
+    }
+
+    /// Stable across redeliveries: the same change always has the same id.
+    public var eventID: String { Self.eventID(plant: plant, imageID: imageID, version: version) }
+
+    static func eventID(plant: Plant, imageID: Int64, version: Int64) -> String {
+        "\(plant.rawValue)-\(imageID)-\(version)"
+    }
+}

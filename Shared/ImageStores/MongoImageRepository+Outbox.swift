@@ -1,0 +1,141 @@
+import ImageModel
+import Mongo
+
+// The MongoDB outbox lives in each record's own document, because the server updates one
+// document atomically but has no transactions: the insert or compare-and-set that makes a
+// change also appends its event, so either both are stored or neither.
+//
+// - `outbox`: `[{version, op, envelope}]`, the pending events of the record in version order
+//   (each is appended by the compare-and-set that made its version); `envelope` is binary.
+// - `outbox_since`: the `occurred_at` (µs) of the first event added since the outbox was last
+//   empty. It exists while events wait (`$min` on append, `$unset` with the emptied array,
+//   one update after the `$pull`), so its sparse index finds pending records, oldest first,
+//   without a scan.
+extension MongoImageRepository {
+    enum Outbox {
+        static let entries = "outbox"
+        static let since = "outbox_since"
+        static let indexName = "outbox_since_1"
+        /// Leaves the outbox out of every read of records: it is never returned nor transferred.
+        static let hidden: BSONDocument = [entries: .int32(0), since: .int32(0)]
+        /// Records with events waiting; a leftover empty `outbox` (see `removePublished`) does
+        /// not count.
+        static let pending: BSONDocument = [since: .document(["$exists": .bool(true)]),
+                                            "\(entries).0": .document(["$exists": .bool(true)])]
+
+        /// Creates the sparse index on `outbox_since` of `plant`'s collection unless it exists.
+        /// (`MongoCollection.createIndex` makes no sparse index, hence the command.)
+        static func createIndex(of plant: Plant, client: MongoClient, database: String) throws(MongoError) {
+            let index: BSONDocument = ["key": .document([since: .int32(1)]), "name": .string(indexName), "sparse": .bool(true)]
+            _ = try client.runCommand(["createIndexes": .string(plant.collectionName), "indexes": .array([.document(index)])],
+                                      database: database)
+        }
+
+        /// The fields that start a new record's outbox with `event`.
+        static func insertFields(_ event: ChangeEvent) -> [(String, BSONValue)] {
+            [(entries, .array([entry(event)])), (since, .int64(event.occurredAt))]
+        }
+
+        /// The update operators that append `event` to a record's outbox.
+        static func appendOperators(_ event: ChangeEvent) -> [(String, BSONValue)] {
+            [("$push", .document([entries: entry(event)])), ("$min", .document([since: .int64(event.occurredAt)]))]
+        }
+
+        private static func entry(_ event: ChangeEvent) -> BSONValue {
+            .document(["version": .int64(event.version), "op": .string(event.op.rawValue), "envelope": .binary(event.envelope)])
+        }
+
+        /// The entries of a document found with `pending`, in version order.
+        static func decode(_ document: BSONDocument, plant: Plant) throws(MongoError) -> [OutboxEntry] {
+            let imageID = try document.int64("id")
+            var found: [OutboxEntry] = []
+            for value in try document.array(entries) {
+                guard case .document(let entry) = value, let op = ChangeOperation(rawValue: try entry.string("op")) else {
+                    throw MongoError(code: .unexpectedDocument, message: "\(plant.collectionName) image \(imageID): malformed outbox entry")
+                }
+                found.append(OutboxEntry(plant: plant, imageID: imageID, version: try entry.int64("version"), op: op,
+                                         envelope: try entry.binary("envelope")))
+            }
+            return found.sorted { $0.version < $1.version }
+        }
+    }
+}
+
+extension MongoImageRepository: ChangeOutbox {
+    /// Reads up to `limit` pending records of each plant, oldest outbox first, and returns
+    /// their events in that order, each record's in version order.
+    public func pendingChanges(limit: Int) async throws(ImageError) -> [OutboxEntry] {
+        guard limit > 0 else { return [] }
+        let database = self.database
+        return try await run("outbox-pending") { client in
+            let options = MongoFindOptions(sort: [Outbox.since: .int32(1)], limit: Int64(limit),
+                                           projection: ["_id": .int32(0), "id": .int32(1), Outbox.entries: .int32(1), Outbox.since: .int32(1)])
+            var records: [(since: Int64, entries: [OutboxEntry])] = []
+            for plant in Plant.allCases {
+                for document in try client.images(of: plant, in: database).find(Outbox.pending, options: options) {
+                    records.append((try document.int64(Outbox.since), try Outbox.decode(document, plant: plant)))
+                }
+            }
+            return Array(records.sorted { $0.since < $1.since }.flatMap(\.entries).prefix(limit))
+        }
+    }
+
+    /// Per plant one ordered bulk: first `$pull` each record's published versions, then unset
+    /// the outbox of each record left empty. The second step is a separate update, so a change
+    /// appended in between keeps its record pending (the `$size: 0` filter no longer matches).
+    public func removePublished(_ entries: [OutboxEntry]) async throws(ImageError) {
+        guard !entries.isEmpty else { return }
+        var grouped: [Plant: [Int64: [Int64]]] = [:]
+        for entry in entries { grouped[entry.plant, default: [:]][entry.imageID, default: []].append(entry.version) }
+        let (database, versions) = (self.database, grouped)
+        try await run("outbox-remove") { client in
+            for (plant, byID) in versions {
+                let pulls = byID.map { id, versions in
+                    MongoUpdateOperation(filter: ["id": .int64(id)], update: ["$pull": .document([
+                        Outbox.entries: .document(["version": .document(["$in": .array(versions.map { .int64($0) })])]),
+                    ])])
+                }
+                let cleanups = byID.keys.map { id in
+                    MongoUpdateOperation(filter: ["id": .int64(id), Outbox.entries: .document(["$size": .int32(0)])],
+                                         update: ["$unset": .document([Outbox.entries: .string(""), Outbox.since: .string("")])])
+                }
+                try client.images(of: plant, in: database).bulkWrite(pulls + cleanups).throwWriteErrors()
+            }
+        }
+    }
+
+    /// Sums the outbox sizes of the pending records of every plant on the server.
+    public func pendingChangeCount() async throws(ImageError) -> Int64 {
+        let database = self.database
+        return try await run("outbox-count") { client in
+            var count: Int64 = 0
+            for plant in Plant.allCases {
+                let reply = try client.runCommand([
+                    "aggregate": .string(plant.collectionName),
+                    "pipeline": .array([
+                        .document(["$match": .document(Outbox.pending)]),
+                        .document(["$group": .document(["_id": .null, "n": .document(["$sum": .document(["$size": .string("$\(Outbox.entries)")])])])]),
+                    ]),
+                    "cursor": .document(BSONDocument()),
+                ], database: database)
+                // One group, or none when nothing is pending.
+                if case .document(let group)? = try reply.document("cursor").array("firstBatch").first {
+                    count += try group.int64("n")
+                }
+            }
+            return count
+        }
+    }
+}
+
+extension MongoBulkWriteResult {
+    /// Throws the first rejected operation, unless `isExpected` accepts every rejection.
+    @discardableResult
+    func throwWriteErrors(except isExpected: (MongoWriteError) -> Bool = { _ in false }) throws(MongoError) -> MongoBulkWriteResult {
+        if let error = writeErrors.first(where: { !isExpected($0) }) {
+            throw MongoError(code: .serverError, nativeCode: UInt32(bitPattern: error.code),
+                             message: "bulk operation \(error.index) rejected: \(error.message)", writeErrors: writeErrors)
+        }
+        return self
+    }
+}

@@ -1,0 +1,85 @@
+import ImageModel
+import Mongo
+
+// The consumer side of the stream sync: every write is guarded by the stored `version`, so a
+// replay or redelivery changes nothing, and a batch costs one bulk write per plant.
+extension MongoImageRepository: ImageReplica {
+    private static let stateProjection: BSONDocument = [
+        "_id": .int32(0), "id": .int32(1), "version": .int32(1), "created_at": .int32(1), "updated_at": .int32(1),
+    ]
+
+    /// One find with `$in`, reading only what ordering needs.
+    public func replicaStates(plant: Plant, ids: [Int64]) async throws(ImageError) -> [Int64: ReplicaState] {
+        guard !ids.isEmpty else { return [:] }
+        let database = self.database
+        return try await run("replica-states") { client in
+            let documents = try client.images(of: plant, in: database).find(
+                ["id": .document(["$in": .array(ids.map { .int64($0) })])],
+                options: MongoFindOptions(projection: Self.stateProjection))
+            var states: [Int64: ReplicaState] = [:]
+            for document in documents {
+                let lastChangedAt = try document.optionalTimestamp("updated_at") ?? document.timestamp("created_at")
+                states[try document.int64("id")] = ReplicaState(version: try document.imageVersion(), lastChangedAt: lastChangedAt)
+            }
+            return states
+        }
+    }
+
+    /// One unordered bulk write per plant. An upsert whose guard fails finds no document and
+    /// tries to insert one, which the unique index on `id` rejects: that duplicate key means
+    /// "the stored record is as new or newer", not a failure. Any other rejection throws.
+    @discardableResult
+    public func applyReplicaWrites(_ writes: [ReplicaWrite]) async throws(ImageError) -> Int {
+        let byPlant = Dictionary(grouping: writes, by: \.plant)
+        guard !byPlant.isEmpty else { return 0 }
+        let database = self.database
+        return try await run("replica-write") { client in
+            var changed: Int64 = 0
+            for (plant, writes) in byPlant {
+                let result = try client.images(of: plant, in: database)
+                    .bulkWrite(writes.map(Self.guardedUpdate), ordered: false)
+                    .throwWriteErrors(except: \.isDuplicateKey)
+                changed += result.modifiedCount + result.upsertedCount
+            }
+            return Int(changed)
+        }
+    }
+
+    private static func guardedUpdate(_ write: ReplicaWrite) -> MongoUpdateOperation {
+        switch write {
+        case .upsert(_, let image):
+            MongoUpdateOperation(filter: olderThan(image.version, id: image.id),
+                                 update: ["$set": .document(image.mongoDocument)], upsert: true)
+        case .patch(_, let id, let version, let patch):
+            MongoUpdateOperation(filter: olderThan(version, id: id),
+                                 update: ["$set": .document(BSONDocument(patch.mongoFields + [("version", .int64(version))]))])
+        }
+    }
+
+    /// Record `id` if its version is below `version`. A LIMS document without `version` counts
+    /// as version 1: `$not: {$gte}` also matches a missing field, so it is used from version 2 on.
+    private static func olderThan(_ version: Int64, id: Int64) -> BSONDocument {
+        let condition: BSONDocument = version > 1 ? ["$not": .document(["$gte": .int64(version)])] : ["$lt": .int64(version)]
+        return ["id": .int64(id), "version": .document(condition)]
+    }
+}
+
+extension ImagePatch {
+    /// The `$set` of the fields this patch sets, and of `updated_at`.
+    var mongoFields: [(String, BSONValue)] {
+        var set: [(String, BSONValue)] = fields.compactMap { field in
+            let value: BSONValue? = switch field {
+            case .cameraID: cameraID.map { .int64($0) }
+            case .gpsCoordinates: gpsCoordinates?.mongoValue
+            case .disease: disease.map { .string($0) }
+            case .percentage: percentage.map { .double($0) }
+            case .isActive: isActive.map { .bool($0) }
+            case .isDeleted: isDeleted.map { .bool($0) }
+            case .data: nil
+            }
+            return value.map { (field.rawValue, $0) }
+        }
+        if let updatedAt { set.append(("updated_at", Optional(updatedAt).mongoValue)) }
+        return set
+    }
+}

@@ -1,0 +1,67 @@
+import ImageModel
+import Postgres
+
+/// The producer side of the stream sync: the `outbox` table, which `create`, `update` and
+/// `softDelete` fill (with `writesChangeEvents`) and the relay drains.
+extension PostgresImageRepository: ChangeOutbox {
+    /// Ordered by `seq`. A record's events are in version order: see `enqueue(_:on:)`.
+    public func pendingChanges(limit: Int) async throws(ImageError) -> [OutboxEntry] {
+        try await run("outbox-pending") { connection in
+            try connection.query("SELECT plant, image_id, version, op, envelope FROM outbox ORDER BY seq LIMIT $1",
+                                 [.int64(Int64(max(limit, 0)))], prepared: true)
+                .rows.map(OutboxEntry.init(postgresRow:))
+        }
+    }
+
+    /// One DELETE by the `(plant, image_id, version)` key (more only past `maxParameters`).
+    public func removePublished(_ entries: [OutboxEntry]) async throws(ImageError) {
+        guard !entries.isEmpty else { return }
+        try await run("outbox-remove") { connection in
+            let width = 3
+            for batch in Self.batches(of: entries, size: Self.maxParameters / width) {
+                var params: [PostgresValue] = []
+                params.reserveCapacity(batch.count * width)
+                for entry in batch {
+                    params += [.text(entry.plant.rawValue), .int64(entry.imageID), .int64(entry.version)]
+                }
+                try connection.query("""
+                    DELETE FROM outbox WHERE (plant, image_id, version) IN (VALUES \(Self.placeholders(rows: batch.count, width: width)))
+                    """, params)
+            }
+        }
+    }
+
+    public func pendingChangeCount() async throws(ImageError) -> Int64 {
+        try await run("outbox-count") { connection in
+            try connection.query("SELECT count(*) FROM outbox", prepared: true).scalar(Int64.self)
+        }
+    }
+
+    /// Writes `event` to the outbox inside the caller's transaction, which commits or rolls
+    /// back the event with its change.
+    ///
+    /// `seq` comes from a sequence when the row is inserted, not when it commits, so across
+    /// records seq order may differ from commit order: the relay only needs a record's events
+    /// in version order, and those hold it. A create inserts its event before it commits, and
+    /// no update sees the record earlier; changes of one record serialize on the row's
+    /// `FOR UPDATE` lock, held until COMMIT, so each change inserts its event after the
+    /// previous change committed and gets a higher seq. Keep every outbox write behind that
+    /// lock (or the create's), or the relay may publish versions out of order.
+    static func enqueue(_ event: ChangeEvent, on connection: PostgresConnection) throws(PostgresError) {
+        try connection.query("INSERT INTO outbox (plant, image_id, version, op, envelope) VALUES ($1, $2, $3, $4, $5)",
+                             [.text(event.plant.rawValue), .int64(event.imageID), .int64(event.version),
+                              .text(event.op.rawValue), .bytea(event.envelope)], prepared: true)
+    }
+}
+
+extension OutboxEntry {
+    /// Reads a row of `plant, image_id, version, op, envelope`.
+    init(postgresRow row: PostgresRow) throws(PostgresError) {
+        let plantText: String = try row.decode(0)
+        let opText: String = try row.decode(3)
+        guard let plant = Plant(rawValue: plantText), let op = ChangeOperation(rawValue: opText) else {
+            throw PostgresError(code: .decoding, message: "outbox row with unknown plant \"\(plantText)\" or op \"\(opText)\"")
+        }
+        self.init(plant: plant, imageID: try row.decode(1), version: try row.decode(2), op: op, envelope: try row.decode(4))
+    }
+}

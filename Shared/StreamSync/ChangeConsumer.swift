@@ -1,0 +1,194 @@
+import ImageModel
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// The stream sync's consuming side: polls change messages in batches, applies each batch to
+/// the consumer DB with one bulk write, then commits the batch's offsets. An offset is never
+/// committed before its change is in the DB, and the version guard makes redeliveries
+/// harmless, so a crash at any point loses and corrupts nothing.
+///
+/// Messages it cannot apply go to the dead-letter topic with the reason. While the DB is down
+/// it pauses its partitions, retries with capped backoff and reports not-ready; nothing is
+/// dead-lettered for a transient error.
+public final class ChangeConsumer: Service, Sendable {
+    public struct Batching: Sendable {
+        /// Most messages per batch.
+        public var maxMessages: Int
+        /// Longest wait for the first message of a batch.
+        public var maxWait: Duration
+        /// Larger message values are dead-lettered unread.
+        public var maxMessageBytes: Int
+
+        public init(maxMessages: Int = 2000, maxWait: Duration = .milliseconds(100), maxMessageBytes: Int = 8 << 20) {
+            self.maxMessages = maxMessages
+            self.maxWait = maxWait
+            self.maxMessageBytes = maxMessageBytes
+        }
+    }
+
+    let consumer: KafkaConsumer
+    let deadLetters: KafkaProducer
+    let replica: any ImageReplica
+    let topics: SyncTopics
+    let batching: Batching
+    let health: SyncHealth
+    let logger: Logger
+    let metrics: ConsumerMetrics
+    let pending: PendingOffsets
+
+    /// Subscribes to the plant topics of `topics` in consumer group `groupID`.
+    /// - Parameter deadLetters: the producer for the dead-letter topic; the caller closes it
+    ///   after `run` returns.
+    public init(configuration: KafkaConfiguration, groupID: String, deadLetters: KafkaProducer, replica: any ImageReplica,
+                topics: SyncTopics, batching: Batching = Batching(), health: SyncHealth, logger: Logger) throws(KafkaError) {
+        let pending = PendingOffsets()
+        self.pending = pending
+        var configuration = configuration
+        // A dead member's partitions move on after 6 s (the broker minimum) instead of 45; Tansu
+        // also holds a JoinGroup for half the session timeout, so this makes joins quick.
+        for (key, value) in ["session.timeout.ms": "6000", "heartbeat.interval.ms": "1500"] where configuration.properties[key] == nil {
+            configuration.properties[key] = value
+        }
+        let rebalance = KafkaRebalanceHandler(
+            partitionsAssigned: { partitions in
+                logger.info("partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
+            },
+            partitionsRevoking: { partitions in
+                logger.info("partitions revoked", metadata: ["kafka.partitions": "\(partitions)"])
+                return pending.take(partitions)
+            })
+        consumer = try KafkaConsumer(configuration: configuration, groupID: groupID, topics: topics.plantTopics,
+                                     rebalance: rebalance, logger: logger)
+        self.deadLetters = deadLetters
+        self.replica = replica
+        self.topics = topics
+        self.batching = batching
+        self.health = health
+        self.logger = logger
+        metrics = ConsumerMetrics(topics: topics.plantTopics)
+    }
+
+    public func run() async throws {
+        let statistics = Task { [consumer, metrics] in
+            for await report in consumer.statistics { metrics.record(report) }
+        }
+        defer { statistics.cancel() }
+        var carried: [KafkaMessage] = []
+        // Graceful shutdown ends the loop between batches: the batch in hand is applied and
+        // committed first.
+        while !Task.isShuttingDownGracefully {
+            var batch = carried
+            carried = []
+            if batch.isEmpty {
+                batch = try await consumer.poll(maxMessages: batching.maxMessages, timeout: batching.maxWait)
+            }
+            guard !batch.isEmpty else { continue }
+            do {
+                carried = try await process(batch)
+            } catch is CancellationError {
+                break
+            }
+        }
+        await commitPending()
+        await consumer.close()
+        logger.info("consumer stopped, offsets committed, group left")
+    }
+
+    /// Applies one batch and commits it; returns messages polled meanwhile (while waiting for
+    /// the DB) for the next batch.
+    func process(_ batch: [KafkaMessage]) async throws -> [KafkaMessage] {
+        let start = ContinuousClock.now
+        var polledMeanwhile: [KafkaMessage] = []
+        var changes: [IncomingChange] = []
+        var sources: [KafkaMessage] = []
+        var dead: [DeadLetter] = []
+        for message in batch {
+            metrics.consumed(message)
+            switch decode(message) {
+            case .success(let change):
+                changes.append(change)
+                sources.append(message)
+            case .failure(let error):
+                dead.append(DeadLetter(message: message, reason: error.message))
+            }
+        }
+        let plan = try await retryingWhileDown("apply", polled: &polledMeanwhile) { () async throws -> ReplicaPlan in
+            var states: [Plant: [Int64: ReplicaState]] = [:]
+            for plant in Set(changes.map(\.plant)) {
+                states[plant] = try await self.replica.replicaStates(plant: plant, ids: changes.filter { $0.plant == plant }.map(\.imageID))
+            }
+            let plan = ReplicaPlan(changes: changes, states: states)
+            try await self.replica.applyReplicaWrites(plan.writes)
+            return plan
+        }
+        let now = Timestamp.currentMicroseconds()
+        for (index, outcome) in plan.outcomes.enumerated() {
+            let (change, message) = (changes[index], sources[index])
+            let counters = metrics.counted(topic: message.topic, op: change.opLabel)
+            counters?.consumed.increment()
+            switch outcome {
+            case .applied:
+                counters?.applied.increment()
+                if case .event(let event) = change {
+                    metrics.staleness.recordMicroseconds(max(0, now - event.occurredAt))
+                }
+            case .stale:
+                counters?.stale.increment()
+            case .rejected(let reason):
+                dead.append(DeadLetter(message: message, reason: reason))
+            }
+        }
+        if !dead.isEmpty {
+            try await retryingWhileDown("dead-letter", polled: &polledMeanwhile) {
+                _ = try await self.deadLetters.send(dead.map { $0.outgoing(to: self.topics.deadLetter) })
+            }
+            for letter in dead {
+                metrics.counted(topic: letter.message.topic, op: "unknown")?.consumed.increment()
+                metrics.deadLettered(topic: letter.message.topic)
+                logger.warning("message dead-lettered", metadata: [
+                    "kafka.topic": "\(letter.message.topic)", "kafka.partition": "\(letter.message.partition)",
+                    "kafka.offset": "\(letter.message.offset)", "reason": "\(letter.reason)",
+                ])
+            }
+        }
+        pending.applied(batch)
+        await commitPending()
+        metrics.batchSize.record(batch.count)
+        metrics.applyDuration.record(duration: ContinuousClock.now - start)
+        return polledMeanwhile
+    }
+
+    private func decode(_ message: KafkaMessage) -> Result<IncomingChange, ImageError> {
+        guard let plant = topics.plant(ofTopic: message.topic) else {
+            return .failure(.invalidField("topic", "\(message.topic) is not a plant topic"))
+        }
+        guard let value = message.value else { return .failure(.invalidField("message", "has no value")) }
+        guard value.count <= batching.maxMessageBytes else {
+            return .failure(.invalidField("message", "is \(value.count) bytes, more than the \(batching.maxMessageBytes) allowed"))
+        }
+        return Result { () throws(ImageError) in try IncomingChange(message: value, topicPlant: plant) }
+    }
+
+    /// Commits what was applied; a failed commit is logged and retried with the next batch (the
+    /// changes are in the DB already, so a redelivery meanwhile is only a stale duplicate).
+    private func commitPending() async {
+        let offsets = pending.all
+        guard !offsets.isEmpty else { return }
+        do {
+            try await consumer.commit(offsets)
+            pending.committed(offsets)
+        } catch {
+            logger.warning("offset commit failed; retrying with the next batch", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension IncomingChange {
+    var opLabel: String {
+        switch self {
+        case .event(let event): event.op.rawValue
+        case .legacy: "legacy"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ImageModel
+import Kafka
+import Metrics
+import Synchronization
+
+/// The consumer's metrics, created once per (topic, op) so that recording costs no allocation.
+final class ConsumerMetrics: Sendable {
+    struct PerOp: Sendable {
+        let consumed: Counter
+        let applied: Counter
+        let stale: Counter
+    }
+
+    private let perTopic: [String: [String: PerOp]]
+    private let deadLettered: [String: Counter]
+    private let bytes: [String: Counter]
+    let batchSize = Recorder(label: "consumer_batch_size", aggregate: true)
+    let applyDuration = Metrics.Timer(label: "consumer_apply_duration_seconds")
+    /// Apply time minus the change's `occurred_at` in the producer DB.
+    let staleness = Metrics.Timer(label: "consumer_sync_staleness_seconds")
+    private let lag = Mutex<[KafkaTopicPartition: Gauge]>([:])
+
+    /// `op` label values: the three operations, `legacy` for LIMS-format messages, `unknown`
+    /// for messages that could not be read.
+    static let opLabels = ChangeOperation.allCases.map(\.rawValue) + ["legacy", "unknown"]
+
+    init(topics: [String]) {
+        func counters(_ topic: String, _ op: String) -> PerOp {
+            let dimensions = [("topic", topic), ("op", op)]
+            return PerOp(consumed: Counter(label: "consumer_events_consumed_total", dimensions: dimensions),
+                         applied: Counter(label: "consumer_events_applied_total", dimensions: dimensions),
+                         stale: Counter(label: "consumer_events_stale_total", dimensions: dimensions))
+        }
+        perTopic = Dictionary(uniqueKeysWithValues: topics.map { topic in
+            (topic, Dictionary(uniqueKeysWithValues: Self.opLabels.map { ($0, counters(topic, $0)) }))
+        })
+        deadLettered = Dictionary(uniqueKeysWithValues: topics.map {
+            ($0, Counter(label: "consumer_events_dead_lettered_total", dimensions: [("topic", $0)]))
+        })
+        bytes = Dictionary(uniqueKeysWithValues: topics.map {
+            ($0, Counter(label: "consumer_bytes_consumed_total", dimensions: [("topic", $0)]))
+        })
+    }
+
+    func consumed(_ message: KafkaMessage) {
+        bytes[message.topic]?.increment(by: (message.value?.count ?? 0) + (message.key?.count ?? 0))
+    }
+
+    func counted(topic: String, op: String) -> PerOp? { perTopic[topic]?[op] }
+
+    func deadLettered(topic: String) { deadLettered[topic]?.increment() }
+
+    func record(_ statistics: KafkaStatistics) {
+        lag.withLock { gauges in
+            for partition in statistics.partitions {
+                guard let value = partition.consumerLag else { continue }
+                let gauge = gauges[partition.topicPartition] ?? {
+                    let gauge = Gauge(label: "consumer_lag", dimensions: [
+                        ("topic", partition.topicPartition.topic), ("partition", String(partition.topicPartition.partition)),
+                    ])
+                    gauges[partition.topicPartition] = gauge
+                    return gauge
+                }()
+                gauge.record(value)
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import ImageModel
+import Kafka
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Publishes the producer DB's outbox to Kafka, in order, and removes events only after the
+/// broker acknowledged them. A crash between the two republishes the same events (same event
+/// id) on restart: delivery is at least once, and the consumer's version guard makes the
+/// duplicates harmless.
+///
+/// It runs when `notify()` says a change was committed and every `pollInterval` otherwise (for
+/// events left by a crash or written by another instance).
+public final class OutboxRelay: Service, Sendable {
+    private let outbox: any ChangeOutbox
+    private let producer: KafkaProducer
+    private let topics: SyncTopics
+    private let batchSize: Int
+    private let pollInterval: Duration
+    private let logger: Logger
+    private let wakeUps: AsyncStream<Void>
+    private let wakeUp: AsyncStream<Void>.Continuation
+    private let metrics = RelayMetrics()
+
+    public init(outbox: any ChangeOutbox, producer: KafkaProducer, topics: SyncTopics, batchSize: Int = 500,
+                pollInterval: Duration = .seconds(1), logger: Logger) {
+        self.outbox = outbox
+        self.producer = producer
+        self.topics = topics
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.logger = logger
+        // One pending wake-up is enough: the relay drains everything it finds.
+        (wakeUps, wakeUp) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Tells the relay a change was committed.
+    public func notify() { wakeUp.yield() }
+
+    public func run() async throws {
+        var backoff = Backoff()
+        var iterator = wakeUps.makeAsyncIterator()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                if try await publishPending() == 0 {
+                    backoff.succeeded()
+                    await waitForWakeUp(&iterator)
+                }
+            } catch {
+                let delay = backoff.failed()
+                logger.warning("outbox relay failed, retrying", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
+                try? await Task.sleep(for: delay)
+            }
+        }
+        wakeUp.finish()
+    }
+
+    /// Publishes one batch; returns how many events it published.
+    func publishPending() async throws -> Int {
+        let entries = try await outbox.pendingChanges(limit: batchSize)
+        metrics.depth.record(entries.count)
+        guard !entries.isEmpty else { return 0 }
+        let start = ContinuousClock.now
+        _ = try await producer.send(entries.map { entry in
+            KafkaOutgoingMessage(topic: topics.topic(for: entry.plant), key: entry.key, value: entry.envelope,
+                                 headers: entry.headers.map { KafkaHeader(name: $0.name, string: $0.value) })
+        })
+        metrics.publishLatency.record(duration: ContinuousClock.now - start)
+        try await outbox.removePublished(entries)
+        for entry in entries { metrics.published(entry) }
+        if entries.count == batchSize { metrics.depth.record(try await outbox.pendingChangeCount()) }
+        logger.debug("published change events", metadata: ["events": "\(entries.count)"])
+        return entries.count
+    }
+
+    /// Returns on a wake-up, after `pollInterval`, or at shutdown.
+    private func waitForWakeUp(_ iterator: inout AsyncStream<Void>.Iterator) async {
+        let interval = pollInterval
+        let wakeUp = self.wakeUp
+        let timer = Task {
+            do {
+                try await Task.sleep(for: interval)
+                wakeUp.yield()
+            } catch {}
+        }
+        defer { timer.cancel() }
+        _ = await withGracefulShutdownHandler {
+            await iterator.next()
+        } onGracefulShutdown: {
+            wakeUp.yield()
+        }
+    }
+}
+
+/// The relay's metrics, with the LIMS names kept: `image_api_image` counts events sent to
+/// Kafka, `image_api_image_size` their bytes.
+struct RelayMetrics: Sendable {
+    let depth = Gauge(label: "image_api_outbox_depth")
+    let publishLatency = Metrics.Timer(label: "image_api_publish_duration_seconds")
+    private let counters: [Plant: [ChangeOperation: (events: Counter, bytes: Counter)]]
+
+    init() {
+        counters = Dictionary(uniqueKeysWithValues: Plant.allCases.map { plant in
+            (plant, Dictionary(uniqueKeysWithValues: ChangeOperation.allCases.map { op in
+                let dimensions = [("plant", plant.rawValue), ("op", op.rawValue)]
+                return (op, (Counter(label: "image_api_image", dimensions: dimensions),
+                             Counter(label: "image_api_image_size", dimensions: dimensions)))
+            }))
+        })
+    }
+
+    func published(_ entry: OutboxEntry) {
+        guard let pair = counters[entry.plant]?[entry.op] else { return }
+        pair.events.increment()
+        pair.bytes.increment(by: entry.envelope.count)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import ImageModel
+import ImageStores
+import Logging
+import SeedData
+import StoreVerification
+import TestSupport
+
+/// A producer DB and a consumer DB (fresh namespaces on the real servers), topics of their own
+/// on the real broker, and the real `image-api` and `consumer` executables between them.
+final class SyncCluster: @unchecked Sendable {
+    // @unchecked: a test drives its cluster from one task at a time.
+    let producerURL: String
+    let consumerURL: String
+    let brokers: String
+    let topicPrefix = "t" + UUID().uuidString.prefix(8).lowercased() + "-"
+    let groupID = "g" + UUID().uuidString.prefix(8).lowercased()
+    private(set) var api: ServiceProcess?
+    private(set) var consumer: ServiceProcess?
+    private(set) var apiClient = ServiceClient(port: 0)
+    private(set) var consumerClient = ServiceClient(port: 0)
+
+    init(producerURL: String, consumerURL: String) throws {
+        guard let brokers = ProcessInfo.processInfo.environment["LEAFSYNC_KAFKA_BROKERS"], !brokers.isEmpty else {
+            throw TestFailure("LEAFSYNC_KAFKA_BROKERS is not set: the sync tests need the real broker")
+        }
+        self.producerURL = producerURL
+        self.consumerURL = consumerURL
+        self.brokers = brokers
+    }
+
+    /// Runs `body` with a cluster over fresh namespaces of `producer` and `consumer`; stops the
+    /// processes and drops the namespaces afterwards.
+    static func with(producer: TestStore, consumer: TestStore, _ body: (SyncCluster) async throws -> Void) async throws {
+        try await producer.withFreshURL { producerURL, _ in
+            try await consumer.withFreshURL { consumerURL, _ in
+                let cluster = try SyncCluster(producerURL: producerURL, consumerURL: consumerURL)
+                defer { cluster.stopAll() }
+                do {
+                    try await body(cluster)
+                } catch {
+                    throw TestFailure("\(error)\n--- image-api log (tail) ---\n\(cluster.api?.log.suffix(3000) ?? "")\n--- consumer log (tail) ---\n\(cluster.consumer?.log.suffix(3000) ?? "")")
+                }
+            }
+        }
+    }
+
+    var kafkaArguments: [String] { ["--kafka-brokers", brokers, "--topic-prefix", topicPrefix, "--dead-letter-topic", topicPrefix + "dead-letter"] }
+
+    /// Starts `image-api` on the producer DB; without Kafka its changes wait in the outbox.
+    func startAPI(kafka: Bool = true) async throws {
+        let process = try ServiceProcess("image-api", ["--store-url", producerURL, "--port", "0", "--log-level", "info"]
+            + (kafka ? kafkaArguments : []))
+        api = process
+        apiClient = ServiceClient(port: try await process.listeningPort())
+    }
+
+    func startConsumer(_ extra: [String] = []) async throws {
+        let process = try ServiceProcess("consumer", ["--store-url", consumerURL, "--port", "0", "--log-level", "info",
+                                                      "--group-id", groupID] + kafkaArguments + extra)
+        consumer = process
+        consumerClient = ServiceClient(port: try await process.listeningPort())
+    }
+
+    func stopAll() {
+        for process in [api, consumer].compactMap({ $0 }) where process.process.isRunning { process.signal(SIGKILL) }
+    }
+
+    /// Waits until the consumer DB equals the producer DB (every LIMS field) and every record
+    /// has the producer's version: nothing lost, nothing stale.
+    func waitUntilInSync(timeout: Duration = .seconds(60)) async throws {
+        let logger = Logger(label: "leafsync.tests.sync")
+        let producer = try ImageStore.make(url: producerURL, logger: logger)
+        let consumer = try ImageStore.make(url: consumerURL, logger: logger)
+        defer { Task { await producer.close(); await consumer.close() } }
+        let comparison = StoreComparison(producer: producer, consumer: consumer, logger: logger)
+        var last = ""
+        do {
+            _ = try await eventually("consumer DB equal to producer DB", timeout: timeout) { () async throws -> Bool? in
+                let report = try await comparison.compare()
+                last = report.text
+                guard report.isEqual else { return nil }
+                for plant in Plant.allCases {
+                    let ids = try await producer.list(plant: plant, fromID: 1, limit: 100_000, filter: ImageFilter()).images.map(\.id)
+                    let expected = try await producer.replicaStates(plant: plant, ids: ids).mapValues(\.version)
+                    let actual = try await consumer.replicaStates(plant: plant, ids: ids).mapValues(\.version)
+                    guard expected == actual else { last = "versions differ for \(plant)"; return nil }
+                }
+                return true
+            }
+        } catch {
+            throw TestFailure("\(error); last report:\n\(last)")
+        }
+    }
+}
+
+/// The LIMS workload, shrunk: creates with real data, then random updates and soft deletes
+/// through `image-api`, exactly as clients send them.
+struct Workload: Sendable {
+    let client: ServiceClient
+    var seed: UInt64 = 42
+
+    /// Creates `perPlant` images of every plant; returns nothing but fails on a non-200.
+    func createImages(perPlant: Int) async throws {
+        for plant in Plant.allCases {
+            for index in 0..<perPlant {
+                let data = (0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
+                let hex = data.map { String(format: "%02x", $0) }.joined()
+                let (status, body) = try await client.request("PUT", "/image-plant/\(plant.rawValue)",
+                                                             json: #"{"camera_id":\#(index + 1),"gps_coordinates":[48.5,-16.5],"data":"\#(hex)"}"#)
+                guard status == 200 else { throw TestFailure("create \(plant) → \(status) \(String(decoding: body, as: UTF8.self))") }
+            }
+        }
+    }
+
+    /// The `index`-th random change among records 1...`perPlant` of every plant.
+    func change(_ index: Int, perPlant: Int) -> (method: String, path: String, json: String?) {
+        var random = SplitMix64(seed: seed &+ UInt64(index))
+        let plant = Plant.allCases[Int(random.next() % 3)]
+        let id = Int(random.next() % UInt64(perPlant)) + 1
+        switch random.next() % 10 {
+        case 0: return ("DELETE", "/image-plant/\(plant.rawValue)/\(id)", nil)
+        case 1...3: return ("POST", "/image-plant/\(plant.rawValue)", #"{"id":\#(id),"is_active":\#(random.next() % 2 == 0)}"#)
+        case 4...6:
+            let disease = plant.diseaseClasses[Int(random.next() % UInt64(plant.diseaseClasses.count))]
+            return ("POST", "/image-plant/\(plant.rawValue)", #"{"id":\#(id),"disease":"\#(disease)","percentage":0.\#(random.next() % 90 + 10)}"#)
+        default:
+            return ("POST", "/image-plant/\(plant.rawValue)", #"{"id":\#(id),"camera_id":\#(random.next() % 1000 + 1),"gps_coordinates":[\#(Double(random.next() % 90)),\#(Double(random.next() % 180))]}"#)
+        }
+    }
+
+    /// Sends changes `range` with `concurrency` requests in flight; a connection error (the
+    /// API being killed) is counted, not thrown.
+    @discardableResult
+    func sendChanges(_ range: Range<Int>, perPlant: Int, concurrency: Int = 8,
+                     progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for lane in 0..<concurrency {
+                group.addTask {
+                    var failures = 0
+                    for index in range where index % concurrency == lane {
+                        let change = self.change(index, perPlant: perPlant)
+                        do {
+                            let (status, _) = try await client.request(change.method, change.path, json: change.json)
+                            if status != 200 { failures += 1 }
+                        } catch {
+                            failures += 1
+                        }
+                        progress?(index)
+                    }
+                    return failures
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+    }
+}
