@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "seeder", targets: ["Seeder"]),
         .executable(name: "consumer", targets: ["Consumer"]),
         .executable(name: "verify", targets: ["Verify"]),
+        .executable(name: "sync-bench", targets: ["SyncBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -106,6 +107,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/Verify"),
+        .executableTarget(name: "SyncBench", dependencies: [
+            "ServiceKit", "StreamSync", "Kafka", "ImageModel", "SeedData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Services/SyncBench"),
 
         // Tests. TestSupport gives every integration test the real servers, each test its own namespace.
         .target(name: "TestSupport", dependencies: [
@@ -134,7 +140,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyncEndToEndTests", dependencies: [
-            "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "TestSupport",
+            "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "TCPRelay", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServiceKitTests", dependencies: [

@@ -16,7 +16,7 @@ final class RelayThread: Sendable {
     ///   - body: the work; the thread ends when it returns.
     /// - Throws: `TCPRelayError` `.thread` when `pthread_create` fails.
     init(name: String, _ body: @escaping @Sendable () -> Void) throws(TCPRelayError) {
-        let start = Start(name: String(name.utf8.prefix(15))!, body: body)
+        let start = Start(name: String(decoding: name.utf8.prefix(15), as: UTF8.self), body: body)
         // Retained for the new thread, which takes the reference over; released here only if
         // the thread never starts.
         let context = Unmanaged.passRetained(start).toOpaque()

@@ -21,6 +21,10 @@ import Testing
             let fromConsumer = try await cluster.consumerClient.request("GET", "/image-plant/tomato/3")
             #expect(fromConsumer.status == 200 && fromConsumer.body == fromAPI.body)
             #expect(try await cluster.consumerClient.request("PUT", "/image-plant/tomato", json: "{}").status == 405)
+            // SIGTERM: the batch in hand is committed, the group left, exit 0.
+            cluster.consumer?.signal(SIGTERM)
+            #expect(try await cluster.consumer?.waitForExit(timeout: .seconds(15)) == 0)
+            #expect(cluster.consumer?.log.contains("offsets committed, group left") == true)
         }
     }
 

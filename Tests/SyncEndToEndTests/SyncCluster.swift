@@ -55,8 +55,9 @@ final class SyncCluster: @unchecked Sendable {
         apiClient = ServiceClient(port: try await process.listeningPort())
     }
 
-    func startConsumer(_ extra: [String] = []) async throws {
-        let process = try ServiceProcess("consumer", ["--store-url", consumerURL, "--port", "0", "--log-level", "info",
+    /// - Parameter storeURL: the consumer DB's URL as the consumer sees it (through a relay, say).
+    func startConsumer(_ extra: [String] = [], storeURL: String? = nil) async throws {
+        let process = try ServiceProcess("consumer", ["--store-url", storeURL ?? consumerURL, "--port", "0", "--log-level", "info",
                                                       "--group-id", groupID] + kafkaArguments + extra)
         consumer = process
         consumerClient = ServiceClient(port: try await process.listeningPort())
@@ -154,4 +155,24 @@ struct Workload: Sendable {
             return try await group.reduce(0, +)
         }
     }
+}
+
+/// `url` with its port replaced: `postgres://app@127.0.0.1:55432/db?…` → `…:PORT/db?…`.
+func replacingPort(of url: String, with port: UInt16) throws -> String {
+    guard let scheme = url.range(of: "://") else { throw TestFailure("not a URL: \(url)") }
+    let rest = url[scheme.upperBound...]
+    let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+    guard let colon = rest[..<authorityEnd].lastIndex(of: ":") else { throw TestFailure("no port in \(url)") }
+    return String(url[..<colon]) + ":\(port)" + String(rest[authorityEnd...])
+}
+
+/// The port of `url`'s authority.
+func port(of url: String) throws -> UInt16 {
+    guard let scheme = url.range(of: "://") else { throw TestFailure("not a URL: \(url)") }
+    let rest = url[scheme.upperBound...]
+    let authority = rest.prefix { $0 != "/" && $0 != "?" }
+    guard let colon = authority.lastIndex(of: ":"), let port = UInt16(authority[authority.index(after: colon)...]) else {
+        throw TestFailure("no port in \(url)")
+    }
+    return port
 }

@@ -1,0 +1,98 @@
+import Foundation
+import ImageModel
+import Kafka
+import Logging
+import TestSupport
+import Testing
+
+/// Messages produced straight to the topics with a plain Kafka producer, as another system (or
+/// LIMS itself) would: poison goes to the dead-letter topic with its reason, the rest is applied.
+@Suite(.serialized) struct DeadLetterTests {
+    let logger = Logger(label: "leafsync.tests.dead-letter")
+
+    func image(_ id: Int64, updatedAt: Int64, disease: String? = nil) -> Image {
+        Image(id: id, cameraID: 4, data: Array(repeating: 0xAB, count: 64), gpsCoordinates: GPSCoordinates(latitude: 1.5, longitude: 2.5),
+              createdAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000), updatedAt: Timestamp(millisecondsSinceEpoch: updatedAt),
+              disease: disease)
+    }
+
+    @Test func poisonIsDeadLetteredWithItsReasonAndValidMessagesAreApplied() async throws {
+        try await SyncCluster.with(producer: .postgres, consumer: .postgres) { cluster in
+            try await cluster.startConsumer(["--max-message-bytes", "100000"])
+            let potato = cluster.topicPrefix + "potato"
+            let envelopeCreate = ChangeEvent(created: image(2, updatedAt: 1_700_000_000_000), plant: .potato, occurredAt: 1).envelope
+            func envelope(_ op: String, plant: String = "potato", payload: String) -> [UInt8] {
+                Array(#"{"schema_version":1,"event_id":"e","op":"\#(op)","plant":"\#(plant)","image_id":9,"version":2,"occurred_at":1,"payload":\#(payload)}"#.utf8)
+            }
+            var legacy = Array(#"{"_id":"652a1f","#.utf8)
+            legacy += image(1, updatedAt: 1_700_000_500_000, disease: "Late Blight").jsonBytes.dropFirst()
+            let olderLegacy = image(1, updatedAt: 1_700_000_100_000, disease: "Healthy").jsonBytes
+            let poison: [(value: [UInt8]?, reason: String)] = [
+                (Array("{not json".utf8), "not valid JSON"),
+                (envelope("upsert", payload: "{}"), "op"),
+                (envelope("update", plant: "tomato", payload: #"{"updated_at":"2023-01-01T00:00:00"}"#), "plant"),
+                (envelope("update", payload: #"{"percentage":7,"updated_at":"2023-01-01T00:00:00"}"#), "percentage"),
+                (Array(repeating: UInt8(ascii: " "), count: 150_000), "bytes"),
+                (envelope("update", payload: #"{"is_active":true,"updated_at":"2023-01-01T00:00:00"}"#), "before its create"),
+                (nil, "no value"),
+            ]
+            let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: [cluster.brokers]), logger: logger)
+            var messages = poison.map { KafkaOutgoingMessage(topic: potato, key: Array("9".utf8), value: $0.value) }
+            messages.insert(KafkaOutgoingMessage(topic: potato, key: Array("1".utf8), value: legacy), at: 2)
+            messages.insert(KafkaOutgoingMessage(topic: potato, key: Array("2".utf8), value: envelopeCreate), at: 4)
+            messages.append(KafkaOutgoingMessage(topic: potato, key: Array("1".utf8), value: olderLegacy))
+            _ = try await producer.send(messages)
+            await producer.close()
+
+            let letters = try await readDeadLetters(cluster, count: poison.count)
+            #expect(letters.count == poison.count)
+            for (index, expected) in poison.enumerated() {
+                let reason = letters[index].header(DeadLetterHeader.reason) ?? ""
+                #expect(reason.contains(expected.reason), "dead letter \(index): \(reason)")
+                #expect(letters[index].value == expected.value)
+                #expect(letters[index].header(DeadLetterHeader.topic) == potato)
+                #expect(letters[index].header(DeadLetterHeader.offset).flatMap(Int64.init) != nil)
+            }
+            // The legacy message applied; the older legacy message after it changed nothing.
+            let one = try await cluster.consumerClient.request("GET", "/image-plant/potato/1")
+            #expect(one.status == 200 && String(decoding: one.body, as: UTF8.self).contains(#""disease":"Late Blight""#))
+            #expect(try await cluster.consumerClient.request("GET", "/image-plant/potato/2").status == 200)
+            let metrics = String(decoding: try await cluster.consumerClient.request("GET", "/metrics").body, as: UTF8.self)
+            #expect(metrics.contains(#"consumer_events_dead_lettered_total{topic="\#(potato)"} \#(poison.count)"#))
+            #expect(try await cluster.consumerClient.request("GET", "/ready").status == 200)
+        }
+    }
+
+    /// Reads `count` messages of the cluster's dead-letter topic, in order.
+    func readDeadLetters(_ cluster: SyncCluster, count: Int) async throws -> [KafkaMessage] {
+        let configuration = KafkaConfiguration(bootstrapServers: [cluster.brokers],
+                                               properties: ["session.timeout.ms": "6000", "heartbeat.interval.ms": "1500"])
+        let consumer = try KafkaConsumer(configuration: configuration, groupID: cluster.groupID + "-dlq",
+                                         topics: [cluster.topicPrefix + "dead-letter"], logger: logger)
+        var letters: [KafkaMessage] = []
+        do {
+            _ = try await eventually("\(count) dead letters", timeout: .seconds(60)) { () async throws -> Bool? in
+                letters += try await consumer.poll(timeout: .milliseconds(200))
+                return letters.count >= count ? true : nil
+            }
+        } catch {
+            await consumer.close()
+            throw TestFailure("\(error); got \(letters.count): \(letters.map { $0.header(DeadLetterHeader.reason) ?? "?" })")
+        }
+        await consumer.close()
+        return letters.sorted { $0.header(DeadLetterHeader.offset).flatMap(Int64.init) ?? 0 < $1.header(DeadLetterHeader.offset).flatMap(Int64.init) ?? 0 }
+    }
+}
+
+/// The dead-letter header names (the consumer's contract, documented in the README).
+enum DeadLetterHeader {
+    static let reason = "dlq-reason"
+    static let topic = "dlq-original-topic"
+    static let offset = "dlq-original-offset"
+}
+
+extension KafkaMessage {
+    func header(_ name: String) -> String? {
+        headers.first { $0.name == name }?.value.map { String(decoding: $0, as: UTF8.self) }
+    }
+}

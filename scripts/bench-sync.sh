@@ -1,0 +1,413 @@
+#!/usr/bin/env bash
+# Stream sync benchmark (docs/benchmarks.md, "Stream sync"): the consumer's apply throughput
+# into PostgreSQL and into the MongoDB-compatible server, the end-to-end staleness at a steady
+# rate of changes through image-api, and the consumer's RSS, beside the targets.
+#
+#   apply phases (PostgreSQL, then MongoDB): `sync-bench preload` fills fresh topics with N
+#     creates (20–40 KB JPEGs), then the consumer starts on a fresh consumer DB and /metrics
+#     is polled until every event is applied: creates/s. The consumer stops (committing), M
+#     small updates of those records are preloaded, and a restarted consumer (same group)
+#     applies them: updates/s. Rates run from the first applied batch to the last, so the
+#     consumer's startup and group join are left out. RSS: VmHWM of each consumer process.
+#   staleness: image-api (PostgreSQL producer, `seeder --per-plant N` into producer and
+#     consumer DB alike, so updates find their records) and a consumer; a warm-up, then
+#     `sync-bench load --rate R --duration D`; p50/p99 come from the difference of the
+#     consumer's consumer_sync_staleness_seconds histogram before and after, as the bucket
+#     bound they fall in ("≤ 25 ms").
+#
+# Uses the servers of `scripts/servers.sh start` (starts them when not running, and then stops
+# them at the end) and their env file; makes its own databases, topics and consumer groups,
+# named bench_sync_<id>/benchsync-<id>-, and removes them at exit. A benchmark, not a test:
+# exits 0 whatever the figures, non-zero only when something failed to run.
+#
+# Usage: scripts/bench-sync.sh
+# Settings (environment): BENCH_PHASES ("pg mongo staleness"), BENCH_CREATES (20000),
+# BENCH_UPDATES (200000), BENCH_MONGO_CREATES (2000), BENCH_MONGO_UPDATES (20000: SecantusDB,
+# a Python server, writes ~1–2k records/s), BENCH_RATE (1000 changes/s), BENCH_DURATION (30 s),
+# BENCH_WARMUP (5 s), BENCH_PER_PLANT (200), BENCH_CONNECTIONS (16, load's connections),
+# BENCH_CONSUMER_ARGS (extra consumer flags, e.g. "--batch-max-messages 5000"),
+# BENCH_API_ARGS (extra image-api flags), BENCH_PHASE_TIMEOUT (900 s), BENCH_LOG_LEVEL
+# (warning), BENCH_API_PORT (48180), BENCH_CONSUMER_PORT (48182), BENCH_SCRATCH_PATH (.build).
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$LEAFSYNC_ROOT"
+
+PHASES=${BENCH_PHASES:-pg mongo staleness}
+CREATES=${BENCH_CREATES:-20000}
+UPDATES=${BENCH_UPDATES:-200000}
+MONGO_CREATES=${BENCH_MONGO_CREATES:-2000}
+MONGO_UPDATES=${BENCH_MONGO_UPDATES:-20000}
+RATE=${BENCH_RATE:-1000}
+DURATION=${BENCH_DURATION:-30}
+WARMUP=${BENCH_WARMUP:-5}
+PER_PLANT=${BENCH_PER_PLANT:-200}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+read -r -a CONSUMER_ARGS <<<"${BENCH_CONSUMER_ARGS:-}"
+read -r -a API_ARGS <<<"${BENCH_API_ARGS:-}"
+PHASE_TIMEOUT=${BENCH_PHASE_TIMEOUT:-900}
+LOG_LEVEL=${BENCH_LOG_LEVEL:-warning}
+API_PORT=${BENCH_API_PORT:-48180}
+CONSUMER_PORT=${BENCH_CONSUMER_PORT:-48182}
+SCRATCH=${BENCH_SCRATCH_PATH:-.build}
+# Targets from issue 3 (2-core machine). RSS is checked in MiB, the lenient reading of "MB".
+TARGET_PG_UPDATES=20000
+TARGET_P99_MS=50
+TARGET_RSS_MIB=50
+
+RUN_ID=$(date +%s)$$
+DB_PREFIX=bench_sync_$RUN_ID
+TOPIC_PREFIX=benchsync-$RUN_ID
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/leafsync-bench-sync.XXXXXX")
+CONSUMER_PID=
+API_PID=
+SERVERS_STARTED=
+PG_DATABASES=()
+MONGO_DATABASES=()
+TOPICS=()
+
+# --- helpers -----------------------------------------------------------------------------
+
+# stop_pid PID: SIGTERM, then SIGKILL after 20 s.
+stop_pid() {
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
+  kill -TERM "$1" 2>/dev/null || true
+  wait_pid_exit "$1" 20 || kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$? db
+  stop_pid "$CONSUMER_PID"
+  stop_pid "$API_PID"
+  for db in "${PG_DATABASES[@]}"; do
+    psql "$LEAFSYNC_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null || warn "could not drop database $db"
+  done
+  if [ "${#MONGO_DATABASES[@]}" -gt 0 ]; then
+    "$LEAFSYNC_VENV/bin/python" - "$LEAFSYNC_MONGO_URL" "${MONGO_DATABASES[@]}" <<'EOF' || warn "could not drop the MongoDB databases"
+import sys, pymongo
+client = pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=10000)
+for name in sys.argv[2:]:
+    client.drop_database(name)
+EOF
+  fi
+  if [ "${#TOPICS[@]}" -gt 0 ]; then
+    "$LEAFSYNC_VENV/bin/python" - "$LEAFSYNC_KAFKA_BROKERS" "${TOPICS[@]}" <<'EOF' || warn "could not delete the topics"
+import sys
+from confluent_kafka.admin import AdminClient
+admin = AdminClient({"bootstrap.servers": sys.argv[1]})
+existing = admin.list_topics(timeout=10).topics
+names = [t for t in sys.argv[2:] if t in existing]
+for future in admin.delete_topics(names, operation_timeout=30).values() if names else []:
+    future.result(30)
+EOF
+  fi
+  [ -z "$SERVERS_STARTED" ] || scripts/servers.sh stop >/dev/null 2>&1 || warn "stopping the servers failed"
+  if [ "$rc" -eq 0 ]; then
+    rm -rf -- "$WORK"
+  else
+    log "failed; logs kept in $WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail_with_log() {
+  tail -n 20 "$1" >&2 2>/dev/null || true
+  die "$2"
+}
+
+# vm_kb PID FIELD: /proc/PID/status FIELD (VmRSS, VmHWM) in kB.
+vm_kb() {
+  local key value _
+  while read -r key value _; do
+    [ "$key" = "$2:" ] && { printf '%s\n' "$value"; return 0; }
+  done <"/proc/$1/status"
+  return 1
+}
+
+# cpu_ticks PID: user + system clock ticks the process has used so far.
+cpu_ticks() {
+  local stat
+  stat=$(<"/proc/$1/stat")
+  # Fields after the parenthesised command name (which may hold spaces): utime is the 12th.
+  # shellcheck disable=SC2086 # split into fields on purpose
+  set -- ${stat##*) }
+  printf '%s\n' $((${12} + ${13}))
+}
+
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+now() { printf '%s\n' "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+per_second() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0) ? n / s : 0 }'; }
+load_average() { local one _; read -r one _ </proc/loadavg; printf '%s\n' "$one"; }
+
+verdict() {
+  awk -v m="$1" -v op="$2" -v t="$3" 'BEGIN {
+    ok = (op == ">=") ? (m + 0 >= t + 0) : (m + 0 <= t + 0)
+    print ok ? "PASS" : "MISS" }'
+}
+
+# scrape FILE: the consumer's /metrics into FILE.
+scrape() { curl -fsS -o "$1" "http://127.0.0.1:$CONSUMER_PORT/metrics"; }
+
+# metric FILE NAME...: the sum over every series of the named metrics in a scraped file.
+metric() {
+  local file=$1
+  shift
+  awk -v names=" $* " '
+    { name = $1; sub(/\{.*/, "", name) }
+    index(names, " " name " ") && $1 !~ /^#/ { sum += $NF }
+    END { printf "%.17g\n", sum }' "$file"
+}
+
+# settled FILE: events the consumer is done with: applied, stale or dead-lettered.
+settled() { metric "$1" consumer_events_applied_total consumer_events_stale_total consumer_events_dead_lettered_total; }
+
+# start_consumer NAME STORE_URL PREFIX: a consumer in group benchsync-<id>-NAME; sets CONSUMER_PID.
+start_consumer() {
+  local log=$WORK/consumer-$1.log
+  "$BIN/consumer" --store-url "$2" --kafka-brokers "$LEAFSYNC_KAFKA_BROKERS" --topic-prefix "$3" \
+    --dead-letter-topic "${3}dead-letter" --group-id "$TOPIC_PREFIX-$1" --port "$CONSUMER_PORT" \
+    --log-level "$LOG_LEVEL" "${CONSUMER_ARGS[@]}" </dev/null >>"$log" 2>&1 &
+  CONSUMER_PID=$!
+  wait_for_port "$CONSUMER_PORT" 60 "$CONSUMER_PID" || fail_with_log "$log" "consumer ($1) did not start"
+}
+
+stop_consumer() {
+  stop_pid "$CONSUMER_PID"
+  CONSUMER_PID=
+}
+
+# await_settled NAME EXPECTED: polls /metrics every 0.1 s until EXPECTED events are settled.
+# Sets APPLY_RATE (events/s from the first scrape that saw applied events to the last),
+# APPLY_SECONDS, TOTAL_SECONDS (from the call, startup included), PEAK_KB (VmHWM),
+# BATCH_MEAN, APPLY_MS_MEAN (per batch) and DEAD (dead-lettered).
+await_settled() {
+  local name=$1 expected=$2 file=$WORK/metrics-$1 start first_time= first_count count=0 end
+  [ "$expected" -gt 0 ] || die "$name: no events to wait for"
+  start=$(now)
+  until [ "$count" -ge "$expected" ]; do
+    kill -0 "$CONSUMER_PID" 2>/dev/null || fail_with_log "$WORK/consumer-${name%%-*}.log" "consumer died during $name"
+    [ "$(elapsed "$start" "$(now)" | cut -d. -f1)" -lt "$PHASE_TIMEOUT" ] ||
+      die "$name: only $count of $expected events applied after ${PHASE_TIMEOUT}s"
+    sleep 0.1
+    scrape "$file" 2>/dev/null || continue
+    count=$(settled "$file")
+    if [ -z "$first_time" ] && [ "$count" -gt 0 ]; then first_time=$(now); first_count=$count; fi
+  done
+  end=$(now)
+  PEAK_KB=$(vm_kb "$CONSUMER_PID" VmHWM)
+  TOTAL_SECONDS=$(elapsed "$start" "$end")
+  APPLY_SECONDS=$(elapsed "$first_time" "$end")
+  if [ "$first_count" -lt "$expected" ]; then
+    APPLY_RATE=$(per_second $((expected - first_count)) "$APPLY_SECONDS")
+  else
+    # Everything came in the first scrape: only the total time is a bound.
+    APPLY_RATE=$(per_second "$expected" "$TOTAL_SECONDS")
+  fi
+  BATCH_MEAN=$(awk -v s="$(metric "$file" consumer_batch_size_sum)" -v c="$(metric "$file" consumer_batch_size_count)" \
+    'BEGIN { printf "%.0f", c ? s / c : 0 }')
+  APPLY_MS_MEAN=$(awk -v s="$(metric "$file" consumer_apply_duration_seconds_sum)" \
+    -v c="$(metric "$file" consumer_apply_duration_seconds_count)" 'BEGIN { printf "%.1f", c ? 1000 * s / c : 0 }')
+  DEAD=$(metric "$file" consumer_events_dead_lettered_total)
+  [ "$DEAD" -eq 0 ] || warn "$name: $DEAD events dead-lettered (see $WORK/consumer-${name%%-*}.log)"
+  log "$name: $expected events in ${APPLY_SECONDS}s after the first batch (${TOTAL_SECONDS}s with startup): $APPLY_RATE/s; batches of $BATCH_MEAN on average, $APPLY_MS_MEAN ms each; VmHWM $(mib "$PEAK_KB") MiB"
+}
+
+# apply_phase NAME STORE_URL CREATES UPDATES: the two apply runs on one store; sets
+# <NAME>_FIGURES=(creates/s updates/s rss-creates-kB rss-updates-kB batch-mean-updates apply-ms-updates load).
+apply_phase() {
+  local name=$1 url=$2 creates=$3 updates=$4 prefix=$TOPIC_PREFIX-$1- c_rate c_peak load
+  TOPICS+=("${prefix}potato" "${prefix}tomato" "${prefix}pepper" "${prefix}dead-letter")
+  load=$(load_average)
+  log "$name: preloading $creates creates (1-minute load $load)"
+  "$BIN/sync-bench" preload --kafka-brokers "$LEAFSYNC_KAFKA_BROKERS" --topic-prefix "$prefix" \
+    --dead-letter-topic "${prefix}dead-letter" --creates "$creates" 2>"$WORK/preload-$name.log" | tee -a "$WORK/preload-$name.out" >&2 ||
+    fail_with_log "$WORK/preload-$name.log" "preloading creates failed"
+  start_consumer "$name" "$url" "$prefix"
+  await_settled "$name-creates" "$creates"
+  c_rate=$APPLY_RATE c_peak=$PEAK_KB
+  stop_consumer
+  log "$name: preloading $updates updates"
+  "$BIN/sync-bench" preload --kafka-brokers "$LEAFSYNC_KAFKA_BROKERS" --topic-prefix "$prefix" \
+    --dead-letter-topic "${prefix}dead-letter" --updates "$updates" --records "$creates" 2>>"$WORK/preload-$name.log" |
+    tee -a "$WORK/preload-$name.out" >&2 || fail_with_log "$WORK/preload-$name.log" "preloading updates failed"
+  start_consumer "$name" "$url" "$prefix"
+  await_settled "$name-updates" "$updates"
+  stop_consumer
+  declare -ga "${name^^}_FIGURES"
+  local -n figures=${name^^}_FIGURES
+  figures=("$c_rate" "$APPLY_RATE" "$c_peak" "$PEAK_KB" "$BATCH_MEAN" "$APPLY_MS_MEAN" "$load")
+}
+
+# histogram_diff BEFORE AFTER Q...: for each quantile Q, the upper bound (ms) of the
+# consumer_sync_staleness_seconds bucket it falls in between the two scrapes; then the
+# event count and the mean (ms).
+histogram_diff() {
+  awk -v qs="${*:3}" '
+    function le(line) { match(line, /le="[^"]*"/); return substr(line, RSTART + 4, RLENGTH - 5) }
+    FNR == 1 { file++ }
+    /^consumer_sync_staleness_seconds_bucket/ { bound = le($0); if (file == 1) before[bound] = $NF; else { after[bound] = $NF; order[++n] = bound } }
+    /^consumer_sync_staleness_seconds_sum/ { sum[file] = $NF }
+    /^consumer_sync_staleness_seconds_count/ { count[file] = $NF }
+    END {
+      total = count[2] - count[1]
+      split(qs, q, " ")
+      for (i = 1; i in q; i++) {
+        answer = "n/a"
+        for (j = 1; j <= n; j++) {
+          if (total > 0 && after[order[j]] - before[order[j]] >= q[i] * total) {
+            answer = (order[j] == "+Inf") ? "+Inf" : sprintf("%g", order[j] * 1000); break
+          }
+        }
+        printf "%s ", answer
+      }
+      printf "%d %.1f\n", total, (total > 0) ? 1000 * (sum[2] - sum[1]) / total : 0
+    }' "$1" "$2"
+}
+
+# staleness_phase: image-api + consumer on PostgreSQL, warm-up, then the measured load.
+staleness_phase() {
+  local prefix=$TOPIC_PREFIX-st- producer_db=${DB_PREFIX}_producer consumer_db=${DB_PREFIX}_stale
+  local producer_url=$PG_BASE/$producer_db consumer_url=$PG_BASE/$consumer_db base=http://127.0.0.1:$API_PORT
+  local before=$WORK/metrics-stale-before after=$WORK/metrics-stale-after settled_before target deadline
+  local ticks_consumer ticks_api start_time seconds
+  TOPICS+=("${prefix}potato" "${prefix}tomato" "${prefix}pepper" "${prefix}dead-letter")
+  create_pg_database "$producer_db"
+  create_pg_database "$consumer_db"
+  log "staleness: seeding $PER_PLANT images per plant into the producer and the consumer DB"
+  for url in "$producer_url" "$consumer_url"; do
+    "$BIN/seeder" --store-url "$url" --per-plant "$PER_PLANT" 2>>"$WORK/seeder.log" || fail_with_log "$WORK/seeder.log" "seeding failed"
+  done
+  "$BIN/image-api" --store-url "$producer_url" --kafka-brokers "$LEAFSYNC_KAFKA_BROKERS" --topic-prefix "$prefix" \
+    --dead-letter-topic "${prefix}dead-letter" --port "$API_PORT" --log-level "$LOG_LEVEL" "${API_ARGS[@]}" \
+    </dev/null >"$WORK/image-api.log" 2>&1 &
+  API_PID=$!
+  wait_for_port "$API_PORT" 60 "$API_PID" || fail_with_log "$WORK/image-api.log" "image-api did not start"
+  deadline=$((SECONDS + 60))
+  until curl -fsS -o /dev/null "$base/ready" 2>/dev/null; do
+    kill -0 "$API_PID" 2>/dev/null || fail_with_log "$WORK/image-api.log" "image-api died before /ready"
+    [ "$SECONDS" -lt "$deadline" ] || fail_with_log "$WORK/image-api.log" "image-api not ready within 60 s"
+    sleep 0.1
+  done
+  start_consumer stale "$consumer_url" "$prefix"
+
+  # Warm-up: topics, the group join, connection pools and caches; its events are awaited so the
+  # measured window starts with an idle consumer.
+  log "staleness: warm-up, $RATE changes/s for ${WARMUP}s"
+  "$BIN/sync-bench" load --url "$base" --rate "$RATE" --duration "$WARMUP" --per-plant "$PER_PLANT" \
+    --connections "$CONNECTIONS" >"$WORK/load-warmup.out" 2>&1 || fail_with_log "$WORK/load-warmup.out" "warm-up load failed"
+  target=$(awk '/^result / { for (i = 2; i <= NF; i++) if ($i ~ /^ok=/) print substr($i, 4) }' "$WORK/load-warmup.out")
+  await_settled stale-warmup "$target"
+  sleep 1
+  scrape "$before"
+  settled_before=$(settled "$before")
+  ticks_consumer=$(cpu_ticks "$CONSUMER_PID") ticks_api=$(cpu_ticks "$API_PID")
+  STALE_LOAD=$(load_average)
+  log "staleness: measuring, $RATE changes/s for ${DURATION}s (1-minute load $STALE_LOAD)"
+  start_time=$(now)
+  "$BIN/sync-bench" load --url "$base" --rate "$RATE" --duration "$DURATION" --per-plant "$PER_PLANT" \
+    --connections "$CONNECTIONS" >"$WORK/load.out" 2>&1 || fail_with_log "$WORK/load.out" "load failed"
+  cat "$WORK/load.out" >&2
+  # Each successful update is one change event: wait until the consumer applied them all.
+  LOAD_RESULT=$(grep '^result ' "$WORK/load.out")
+  target=$(awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^ok=/) print substr($i, 4) }' <<<"$LOAD_RESULT")
+  deadline=$((SECONDS + 60))
+  until scrape "$after" && [ "$(settled "$after")" -ge $((settled_before + target)) ]; do
+    [ "$SECONDS" -lt "$deadline" ] || die "staleness: the consumer did not apply the $target changes within 60 s after the load"
+    sleep 0.1
+  done
+  seconds=$(elapsed "$start_time" "$(now)")
+  STALE_CPU=$(awk -v c=$(($(cpu_ticks "$CONSUMER_PID") - ticks_consumer)) -v a=$(($(cpu_ticks "$API_PID") - ticks_api)) \
+    -v hz="$(getconf CLK_TCK)" -v s="$seconds" 'BEGIN { printf "%.0f %.0f", 100 * c / hz / s, 100 * a / hz / s }')
+  read -r STALE_P50 STALE_P99 STALE_COUNT STALE_MEAN < <(histogram_diff "$before" "$after" 0.5 0.99)
+  STALE_PEAK_KB=$(vm_kb "$CONSUMER_PID" VmHWM)
+  STALE_BATCH=$(awk -v s1="$(metric "$before" consumer_batch_size_sum)" -v c1="$(metric "$before" consumer_batch_size_count)" \
+    -v s2="$(metric "$after" consumer_batch_size_sum)" -v c2="$(metric "$after" consumer_batch_size_count)" \
+    'BEGIN { printf "%.1f", (c2 > c1) ? (s2 - s1) / (c2 - c1) : 0 }')
+  log "staleness: $STALE_COUNT events, p50 <= $STALE_P50 ms, p99 <= $STALE_P99 ms, mean $STALE_MEAN ms; batches of $STALE_BATCH; CPU consumer/image-api % $STALE_CPU"
+  stop_consumer
+  stop_pid "$API_PID"
+  API_PID=
+}
+
+create_pg_database() {
+  PG_DATABASES+=("$1")
+  psql "$LEAFSYNC_POSTGRES_URL" -qc "CREATE DATABASE $1" >/dev/null || die "cannot create database $1"
+}
+
+# --- setup -------------------------------------------------------------------------------
+ensure_swift
+need_cmd curl
+need_cmd psql
+! port_open "$API_PORT" || die "127.0.0.1:$API_PORT is taken; set BENCH_API_PORT"
+! port_open "$CONSUMER_PORT" || die "127.0.0.1:$CONSUMER_PORT is taken; set BENCH_CONSUMER_PORT"
+
+if ! scripts/servers.sh status >/dev/null 2>&1; then
+  SERVERS_STARTED=1
+  scripts/servers.sh start
+fi
+# shellcheck disable=SC1091 # written by servers.sh start
+. "${LEAFSYNC_RUN_DIR:-$LEAFSYNC_ROOT/.run}/env"
+PG_BASE=${LEAFSYNC_POSTGRES_URL%/*}
+MONGO_BASE=${LEAFSYNC_MONGO_URL%/*}
+
+log "building (release, scratch path $SCRATCH)"
+# One product per invocation: `swift build` takes only the last --product given.
+for product in consumer image-api seeder sync-bench; do
+  swift build -c release --scratch-path "$SCRATCH" --product "$product" >>"$WORK/build.log" 2>&1 ||
+    fail_with_log "$WORK/build.log" "release build of $product failed"
+done
+BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
+
+LOAD_START=$(load_average)
+awk -v l="$LOAD_START" 'BEGIN { exit !(l > 1.5) }' && warn "1-minute load is $LOAD_START before measuring; figures will be low"
+
+# --- measure -----------------------------------------------------------------------------
+for phase in $PHASES; do
+  case $phase in
+    pg)
+      create_pg_database "${DB_PREFIX}_pg"
+      apply_phase pg "$PG_BASE/${DB_PREFIX}_pg" "$CREATES" "$UPDATES" ;;
+    mongo)
+      MONGO_DATABASES+=("${DB_PREFIX}_mongo")
+      apply_phase mongo "$MONGO_BASE/${DB_PREFIX}_mongo" "$MONGO_CREATES" "$MONGO_UPDATES" ;;
+    staleness) staleness_phase ;;
+    *) die "unknown phase '$phase' in BENCH_PHASES (pg, mongo, staleness)" ;;
+  esac
+done
+
+# --- report ------------------------------------------------------------------------------
+printf '\nstream sync: %s cores, 1-minute load %s at start; consumer flags: %s\n' "$(nproc)" "$LOAD_START" "${BENCH_CONSUMER_ARGS:-defaults}"
+row() { printf '%-44s %16s   %-10s %s\n' "$@"; }
+row figure measured target verdict
+if [ -n "${PG_FIGURES+x}" ]; then
+  row "PostgreSQL: $CREATES creates applied/s" "${PG_FIGURES[0]}" "" ""
+  row "PostgreSQL: $UPDATES updates applied/s" "${PG_FIGURES[1]}" ">= $TARGET_PG_UPDATES" "$(verdict "${PG_FIGURES[1]}" ">=" "$TARGET_PG_UPDATES")"
+  row "PostgreSQL: updates batch mean / apply ms" "${PG_FIGURES[4]} / ${PG_FIGURES[5]}" "" ""
+  row "PostgreSQL: consumer RSS MiB, creates" "$(mib "${PG_FIGURES[2]}")" "<= $TARGET_RSS_MIB" "$(verdict "$(mib "${PG_FIGURES[2]}")" "<=" "$TARGET_RSS_MIB")"
+  row "PostgreSQL: consumer RSS MiB, updates" "$(mib "${PG_FIGURES[3]}")" "<= $TARGET_RSS_MIB" "$(verdict "$(mib "${PG_FIGURES[3]}")" "<=" "$TARGET_RSS_MIB")"
+fi
+if [ -n "${MONGO_FIGURES+x}" ]; then
+  # SecantusDB is a Python server doing ~1–2k writes/s: these measure it more than the consumer.
+  row "MongoDB*: $MONGO_CREATES creates applied/s" "${MONGO_FIGURES[0]}" "" ""
+  row "MongoDB*: $MONGO_UPDATES updates applied/s" "${MONGO_FIGURES[1]}" "" ""
+  row "MongoDB*: updates batch mean / apply ms" "${MONGO_FIGURES[4]} / ${MONGO_FIGURES[5]}" "" ""
+  row "MongoDB*: consumer RSS MiB, creates" "$(mib "${MONGO_FIGURES[2]}")" "<= $TARGET_RSS_MIB" "$(verdict "$(mib "${MONGO_FIGURES[2]}")" "<=" "$TARGET_RSS_MIB")"
+  row "MongoDB*: consumer RSS MiB, updates" "$(mib "${MONGO_FIGURES[3]}")" "<= $TARGET_RSS_MIB" "$(verdict "$(mib "${MONGO_FIGURES[3]}")" "<=" "$TARGET_RSS_MIB")"
+fi
+if [ -n "${STALE_P99:-}" ]; then
+  field() { awk -v key="$1" '{ for (i = 2; i <= NF; i++) if (index($i, key "=") == 1) print substr($i, length(key) + 2) }' <<<"$LOAD_RESULT"; }
+  row "load: achieved changes/s via image-api" "$(field rate)" "$RATE" ""
+  row "load: errors / non-2xx / load p99 ms" "$(field errors) / $(field non2xx) / $(field p99_ms)" "" ""
+  row "staleness: events measured" "$STALE_COUNT" "" ""
+  row "staleness p50 ms (bucket bound)" "<= $STALE_P50" "" ""
+  row "staleness p99 ms (bucket bound)" "<= $STALE_P99" "<= $TARGET_P99_MS" "$(verdict "${STALE_P99/+Inf/1e9}" "<=" "$TARGET_P99_MS")"
+  row "staleness mean ms" "$STALE_MEAN" "" ""
+  row "staleness: consumer batch mean" "$STALE_BATCH" "" ""
+  row "staleness: CPU % consumer / image-api" "${STALE_CPU/ / / }" "" ""
+  row "staleness: consumer RSS MiB" "$(mib "$STALE_PEAK_KB")" "<= $TARGET_RSS_MIB" "$(verdict "$(mib "$STALE_PEAK_KB")" "<=" "$TARGET_RSS_MIB")"
+fi
+[ -z "${MONGO_FIGURES+x}" ] || printf '* MongoDB-compatible server: SecantusDB, a Python server (~1–2k writes/s), with smaller counts; no target.\n'
