@@ -96,7 +96,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], path: "Services/Consumer"),
+        ], path: "Services/Consumer", exclude: ["config"]),
         .executableTarget(name: "Seeder", dependencies: [
             "ServiceKit", "ImageStores", "ImageModel", "SeedData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -273,7 +273,7 @@ staleness_phase() {
   local prefix=$TOPIC_PREFIX-st- producer_db=${DB_PREFIX}_producer consumer_db=${DB_PREFIX}_stale
   local producer_url=$PG_BASE/$producer_db consumer_url=$PG_BASE/$consumer_db base=http://127.0.0.1:$API_PORT
   local before=$WORK/metrics-stale-before after=$WORK/metrics-stale-after settled_before target deadline
-  local ticks_consumer ticks_api start_time seconds
+  local ticks_consumer ticks_api ticks_broker=0 start_time seconds
   TOPICS+=("${prefix}potato" "${prefix}tomato" "${prefix}pepper" "${prefix}dead-letter")
   create_pg_database "$producer_db"
   create_pg_database "$consumer_db"
@@ -303,8 +303,10 @@ staleness_phase() {
   await_settled stale-warmup "$target"
   sleep 1
   scrape "$before"
+  curl -fsS -o "$before-api" "$base/metrics"
   settled_before=$(settled "$before")
   ticks_consumer=$(cpu_ticks "$CONSUMER_PID") ticks_api=$(cpu_ticks "$API_PID")
+  [ -z "$BROKER_PID" ] || ticks_broker=$(cpu_ticks "$BROKER_PID")
   STALE_LOAD=$(load_average)
   log "staleness: measuring, $RATE changes/s for ${DURATION}s (1-minute load $STALE_LOAD)"
   start_time=$(now)
@@ -320,14 +322,22 @@ staleness_phase() {
     sleep 0.1
   done
   seconds=$(elapsed "$start_time" "$(now)")
+  curl -fsS -o "$after-api" "$base/metrics"
+  # The relay publishes serially: an event waits for the publish in flight, then for its own.
+  STALE_PUBLISH=$(awk -v s1="$(metric "$before-api" image_api_publish_duration_seconds_sum)" \
+    -v c1="$(metric "$before-api" image_api_publish_duration_seconds_count)" \
+    -v s2="$(metric "$after-api" image_api_publish_duration_seconds_sum)" \
+    -v c2="$(metric "$after-api" image_api_publish_duration_seconds_count)" \
+    'BEGIN { printf "%.1f / %d", (c2 > c1) ? 1000 * (s2 - s1) / (c2 - c1) : 0, c2 - c1 }')
   STALE_CPU=$(awk -v c=$(($(cpu_ticks "$CONSUMER_PID") - ticks_consumer)) -v a=$(($(cpu_ticks "$API_PID") - ticks_api)) \
-    -v hz="$(getconf CLK_TCK)" -v s="$seconds" 'BEGIN { printf "%.0f %.0f", 100 * c / hz / s, 100 * a / hz / s }')
+    -v b=$((${BROKER_PID:+$(cpu_ticks "$BROKER_PID") - }ticks_broker)) -v hz="$(getconf CLK_TCK)" -v s="$seconds" \
+    'BEGIN { printf "%.0f / %.0f / %s", 100 * c / hz / s, 100 * a / hz / s, b ? sprintf("%.0f", 100 * b / hz / s) : "?" }')
   read -r STALE_P50 STALE_P99 STALE_COUNT STALE_MEAN < <(histogram_diff "$before" "$after" 0.5 0.99)
   STALE_PEAK_KB=$(vm_kb "$CONSUMER_PID" VmHWM)
   STALE_BATCH=$(awk -v s1="$(metric "$before" consumer_batch_size_sum)" -v c1="$(metric "$before" consumer_batch_size_count)" \
     -v s2="$(metric "$after" consumer_batch_size_sum)" -v c2="$(metric "$after" consumer_batch_size_count)" \
     'BEGIN { printf "%.1f", (c2 > c1) ? (s2 - s1) / (c2 - c1) : 0 }')
-  log "staleness: $STALE_COUNT events, p50 <= $STALE_P50 ms, p99 <= $STALE_P99 ms, mean $STALE_MEAN ms; batches of $STALE_BATCH; CPU consumer/image-api % $STALE_CPU"
+  log "staleness: $STALE_COUNT events, p50 <= $STALE_P50 ms, p99 <= $STALE_P99 ms, mean $STALE_MEAN ms; batches of $STALE_BATCH; relay publish ms / publishes $STALE_PUBLISH; CPU % consumer / image-api / broker $STALE_CPU"
   stop_consumer
   stop_pid "$API_PID"
   API_PID=
@@ -351,6 +361,8 @@ if ! scripts/servers.sh status >/dev/null 2>&1; then
 fi
 # shellcheck disable=SC1091 # written by servers.sh start
 . "${LEAFSYNC_RUN_DIR:-$LEAFSYNC_ROOT/.run}/env"
+# The broker's pid, for its CPU during the staleness run (empty when unknown).
+BROKER_PID=$(pid_alive "${LEAFSYNC_RUN_DIR:-$LEAFSYNC_ROOT/.run}/kafka.pid" tansu) || BROKER_PID=
 PG_BASE=${LEAFSYNC_POSTGRES_URL%/*}
 MONGO_BASE=${LEAFSYNC_MONGO_URL%/*}
 
@@ -407,7 +419,8 @@ if [ -n "${STALE_P99:-}" ]; then
   row "staleness p99 ms (bucket bound)" "<= $STALE_P99" "<= $TARGET_P99_MS" "$(verdict "${STALE_P99/+Inf/1e9}" "<=" "$TARGET_P99_MS")"
   row "staleness mean ms" "$STALE_MEAN" "" ""
   row "staleness: consumer batch mean" "$STALE_BATCH" "" ""
-  row "staleness: CPU % consumer / image-api" "${STALE_CPU/ / / }" "" ""
+  row "staleness: relay publish mean ms / publishes" "$STALE_PUBLISH" "" ""
+  row "staleness: CPU % consumer/image-api/broker" "$STALE_CPU" "" ""
   row "staleness: consumer RSS MiB" "$(mib "$STALE_PEAK_KB")" "<= $TARGET_RSS_MIB" "$(verdict "$(mib "$STALE_PEAK_KB")" "<=" "$TARGET_RSS_MIB")"
 fi
 [ -z "${MONGO_FIGURES+x}" ] || printf '* MongoDB-compatible server: SecantusDB, a Python server (~1–2k writes/s), with smaller counts; no target.\n'

@@ -14,9 +14,7 @@ import StreamSync
 /// lifecycle.
 struct Consumer {
     let settings: ServerSettings
-    let storeURL: String
-    let storeDeadline: Duration
-    let storePoolSize: Int?
+    let store: StoreSettings
     let kafka: KafkaSettings
     let groupID: String
     let batching: ChangeConsumer.Batching
@@ -24,14 +22,14 @@ struct Consumer {
 
     func run() async throws {
         let logger = Logger(label: "consumer")
-        let redacted = redactingPassword(storeURL)
-        let repository = try ImageStore.make(url: storeURL, poolSize: storePoolSize, logger: logger)
+        let redacted = redactingPassword(store.url)
+        let repository = try ImageStore.make(url: store.url, poolSize: store.poolSize, logger: logger)
         logger.info("starting", metadata: ["store.url": "\(redacted)", "kafka.group": "\(groupID)"])
-        try await StartupRetry(deadline: storeDeadline).run(redacted, logger: logger) {
+        try await StartupRetry(deadline: store.deadline).run(redacted, logger: logger) {
             try await repository.ping()
         }
         try await repository.migrate()
-        try await kafka.prepareTopics(deadline: storeDeadline, logger: logger)
+        try await kafka.prepareTopics(deadline: store.deadline, logger: logger)
 
         let deadLetters = try KafkaProducer(configuration: kafka.configuration, logger: logger)
         let health = SyncHealth()

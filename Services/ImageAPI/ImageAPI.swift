@@ -13,19 +13,17 @@ import StreamSync
 /// The image-api process, assembled in one place: store, outbox relay, routes, server, lifecycle.
 struct ImageAPI {
     let settings: ServerSettings
-    let storeURL: String
-    let storeDeadline: Duration
-    let storePoolSize: Int?
+    let store: StoreSettings
     /// Nil: changes wait in the outbox until a start with brokers publishes them.
     let kafka: KafkaSettings?
     let registry: PrometheusCollectorRegistry
 
     func run() async throws {
         let logger = Logger(label: "image-api")
-        let redacted = redactingPassword(storeURL)
-        let repository = try ImageStore.make(url: storeURL, poolSize: storePoolSize, writesChangeEvents: true, logger: logger)
+        let redacted = redactingPassword(store.url)
+        let repository = try ImageStore.make(url: store.url, poolSize: store.poolSize, writesChangeEvents: true, logger: logger)
         logger.info("starting", metadata: ["store.url": "\(redacted)", "config.file": "\(settings.source.filePath ?? "none")"])
-        try await StartupRetry(deadline: storeDeadline).run(redacted, logger: logger) {
+        try await StartupRetry(deadline: store.deadline).run(redacted, logger: logger) {
             try await repository.ping()
         }
         try await repository.migrate()
@@ -33,7 +31,7 @@ struct ImageAPI {
         var producer: KafkaProducer?
         var relay: OutboxRelay?
         if let kafka {
-            try await kafka.prepareTopics(deadline: storeDeadline, logger: logger)
+            try await kafka.prepareTopics(deadline: store.deadline, logger: logger)
             let kafkaProducer = try KafkaProducer(configuration: kafka.configuration, logger: logger)
             producer = kafkaProducer
             relay = OutboxRelay(outbox: repository, producer: kafkaProducer, topics: kafka.topics, logger: logger)

@@ -30,6 +30,9 @@ struct SeederCommand: AsyncParsableCommand {
     @Option(help: "Folder of <plant>-NN.jpg files; default: the JPEGs built into the seeder.")
     var jpegDir: String?
 
+    @Option(help: "Records are created in the 30 days before this UTC time (2026-11-23T12:00:00); default now. Seeding two databases with the same seed and time makes them equal.")
+    var createdBefore: String?
+
     func run() async throws {
         _ = Observability.bootstrap(level: .info)
         let logger = Logger(label: "seeder")
@@ -45,7 +48,13 @@ struct SeederCommand: AsyncParsableCommand {
         try await repository.migrate()
         if reset { try await repository.removeAll() }
         let images = SeedImages(jpegs: try LeafJPEGs(directory: jpegDir), seed: seed)
-        let now = Timestamp.now()
+        var now = Timestamp.now()
+        if let createdBefore {
+            guard let time = Timestamp(iso8601: createdBefore) else {
+                throw ValidationError("--created-before: expected a time like 2026-11-23T12:00:00, got \(createdBefore)")
+            }
+            now = time
+        }
         let clock = ContinuousClock()
         for plant in Plant.allCases {
             let started = clock.now

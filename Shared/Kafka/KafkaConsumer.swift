@@ -46,18 +46,21 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Waits up to `timeout` for a first message, then takes what else is ready, up to
-    /// `maxMessages`.
+    /// `maxMessages` or until the messages hold `maxBytes` (keys and values).
     /// - Returns: the messages in partition order, empty when none came in time.
     /// - Throws: `KafkaError` `.fatal`, or `.closed` after `close`. Other consumer errors
     ///   (a broker down, a topic not there yet) are logged; librdkafka recovers from them.
-    public func poll(maxMessages: Int = 500, timeout: Duration) async throws(KafkaError) -> [KafkaMessage] {
+    public func poll(maxMessages: Int = 500, maxBytes: Int = .max, timeout: Duration) async throws(KafkaError) -> [KafkaMessage] {
         try await onQueue { () throws(KafkaError) in
             let deadline = ContinuousClock.now + timeout
             var batch: [KafkaMessage] = []
-            while batch.count < maxMessages {
+            var bytes = 0
+            while batch.count < maxMessages && bytes < maxBytes {
                 let wait = batch.isEmpty ? max(.zero, deadline - ContinuousClock.now).milliseconds : 0
                 switch self.client.consumerPoll(milliseconds: wait) {
-                case .message(let message): batch.append(message)
+                case .message(let message):
+                    batch.append(message)
+                    bytes += (message.value?.count ?? 0) + (message.key?.count ?? 0)
                 case .none: return batch
                 case .error(let error) where error.isFatal: throw error
                 case .error(let error):

@@ -37,7 +37,7 @@ extension ChangeConsumer {
                 logger.warning("\(what) failed, partitions paused, retrying", metadata: [
                     "error": "\(error)", "retry.in": "\(delay)",
                 ])
-                polled += try await consumer.poll(maxMessages: batching.maxMessages, timeout: delay)
+                polled += try await consumer.poll(maxMessages: batching.maxMessages, maxBytes: batching.maxBatchBytes, timeout: delay)
             }
         }
     }

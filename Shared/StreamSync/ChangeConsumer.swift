@@ -19,11 +19,16 @@ public final class ChangeConsumer: Service, Sendable {
         public var maxWait: Duration
         /// Larger message values are dead-lettered unread.
         public var maxMessageBytes: Int
+        /// A batch ends once its messages hold this many bytes: creates carry JPEGs, and 2,000
+        /// of them would hold ~120 MB.
+        public var maxBatchBytes: Int
 
-        public init(maxMessages: Int = 2000, maxWait: Duration = .milliseconds(100), maxMessageBytes: Int = 8 << 20) {
+        public init(maxMessages: Int = 2000, maxWait: Duration = .milliseconds(100), maxMessageBytes: Int = 8 << 20,
+                    maxBatchBytes: Int = 8 << 20) {
             self.maxMessages = maxMessages
             self.maxWait = maxWait
             self.maxMessageBytes = maxMessageBytes
+            self.maxBatchBytes = maxBatchBytes
         }
     }
 
@@ -46,8 +51,11 @@ public final class ChangeConsumer: Service, Sendable {
         self.pending = pending
         var configuration = configuration
         // A dead member's partitions move on after 6 s (the broker minimum) instead of 45; Tansu
-        // also holds a JoinGroup for half the session timeout, so this makes joins quick.
-        for (key, value) in ["session.timeout.ms": "6000", "heartbeat.interval.ms": "1500"] where configuration.properties[key] == nil {
+        // also holds a JoinGroup for half the session timeout, so this makes joins quick. Tansu
+        // holds a fetch for much of `fetch.wait.max.ms` even when data is there: the 500 ms
+        // default made staleness p99 500 ms (docs/benchmarks.md).
+        let defaults = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "1500", "fetch.wait.max.ms": "10"]
+        for (key, value) in defaults where configuration.properties[key] == nil {
             configuration.properties[key] = value
         }
         let rebalance = KafkaRebalanceHandler(
@@ -71,7 +79,7 @@ public final class ChangeConsumer: Service, Sendable {
 
     public func run() async throws {
         let statistics = Task { [consumer, metrics] in
-            for await report in consumer.statistics { metrics.record(report) }
+            await KafkaTrafficMetrics(prefix: "consumer").follow(consumer.statistics) { metrics.record($0) }
         }
         defer { statistics.cancel() }
         var carried: [KafkaMessage] = []
@@ -81,7 +89,8 @@ public final class ChangeConsumer: Service, Sendable {
             var batch = carried
             carried = []
             if batch.isEmpty {
-                batch = try await consumer.poll(maxMessages: batching.maxMessages, timeout: batching.maxWait)
+                batch = try await consumer.poll(maxMessages: batching.maxMessages, maxBytes: batching.maxBatchBytes,
+                                                timeout: batching.maxWait)
             }
             guard !batch.isEmpty else { continue }
             do {

@@ -38,6 +38,8 @@ public final class OutboxRelay: Service, Sendable {
     public func notify() { wakeUp.yield() }
 
     public func run() async throws {
+        let statistics = Task { [producer] in await KafkaTrafficMetrics(prefix: "image_api").follow(producer.statistics) }
+        defer { statistics.cancel() }
         var backoff = Backoff()
         var iterator = wakeUps.makeAsyncIterator()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {

@@ -46,6 +46,30 @@ import Testing
         }
     }
 
+    @Test func consumersJoiningAndLeavingTheGroupMidStreamLoseNothing() async throws {
+        try await SyncCluster.with(producer: .postgres, consumer: .postgres) { cluster in
+            try await cluster.startAPI()
+            try await cluster.startConsumer()
+            let first = try #require(cluster.consumer)
+            let workload = Workload(client: cluster.apiClient, seed: 3)
+            try await workload.createImages(perPlant: 20)
+            let sent = Atomic<Int>(0)
+            async let failures = workload.sendChanges(0..<3000, perPlant: 20, concurrency: 4) { _ in sent.add(1, ordering: .relaxed) }
+            _ = try await eventually("500 changes sent", timeout: .seconds(120)) { sent.load(ordering: .relaxed) >= 500 ? true : nil }
+            // A second member joins: partitions move to it (cooperative rebalance).
+            try await cluster.startConsumer()
+            _ = try await eventually("second member assigned", timeout: .seconds(60)) {
+                cluster.consumer?.log.contains("partitions assigned") == true ? true : nil
+            }
+            // The first leaves gracefully mid-stream: it commits what it applied and its
+            // partitions move to the second.
+            first.signal(SIGTERM)
+            #expect(try await first.waitForExit(timeout: .seconds(20)) == 0)
+            #expect(try await failures == 0)
+            try await cluster.waitUntilInSync(timeout: .seconds(90))
+        }
+    }
+
     @Test func changesCommittedButNotPublishedArePublishedAfterARestart() async throws {
         try await SyncCluster.with(producer: .postgres, consumer: .postgres) { cluster in
             try await cluster.startConsumer()

@@ -17,6 +17,8 @@ final class SyncCluster: @unchecked Sendable {
     let groupID = "g" + UUID().uuidString.prefix(8).lowercased()
     private(set) var api: ServiceProcess?
     private(set) var consumer: ServiceProcess?
+    /// Consumers started before the current one (same group), still running or not.
+    private(set) var earlierConsumers: [ServiceProcess] = []
     private(set) var apiClient = ServiceClient(port: 0)
     private(set) var consumerClient = ServiceClient(port: 0)
 
@@ -59,12 +61,13 @@ final class SyncCluster: @unchecked Sendable {
     func startConsumer(_ extra: [String] = [], storeURL: String? = nil) async throws {
         let process = try ServiceProcess("consumer", ["--store-url", storeURL ?? consumerURL, "--port", "0", "--log-level", "info",
                                                       "--group-id", groupID] + kafkaArguments + extra)
+        if let consumer { earlierConsumers.append(consumer) }
         consumer = process
         consumerClient = ServiceClient(port: try await process.listeningPort())
     }
 
     func stopAll() {
-        for process in [api, consumer].compactMap({ $0 }) where process.process.isRunning { process.signal(SIGKILL) }
+        for process in ([api, consumer] + earlierConsumers).compactMap({ $0 }) where process.process.isRunning { process.signal(SIGKILL) }
     }
 
     /// Waits until the consumer DB equals the producer DB (every LIMS field) and every record
