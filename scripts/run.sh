@@ -26,8 +26,9 @@ port() {
   esac
 }
 
-# Topics per pairing: MongoDB uses LIMS's names (potato...), PostgreSQL pg-potato...
-topic_prefix() { if [ "$1" = postgres ]; then echo pg-; else echo ""; fi; }
+# Topics per pairing and run (<store>-<run>-potato...): the databases are re-seeded on every
+# `up`, so events of an earlier run (or of anything else on the broker) must not reach them.
+topic_prefix() { echo "$1-$RUN_ID-"; }
 producer_url() { if [ "$1" = postgres ]; then echo "$LEAFSYNC_POSTGRES_URL"; else echo "$LEAFSYNC_MONGO_URL"; fi; }
 consumer_url() { if [ "$1" = postgres ]; then echo "$LEAFSYNC_POSTGRES_CONSUMER_URL"; else echo "$LEAFSYNC_MONGO_CONSUMER_URL"; fi; }
 
@@ -103,6 +104,7 @@ up() {
   stop_services
   # One creation time for both sides, so producer and consumer start with equal records.
   created=$(date -u +%Y-%m-%dT%H:%M:%S)
+  RUN_ID=$(date -u +%Y%m%d%H%M%S)
   for store in ${STORES//,/ }; do
     port api "$store" >/dev/null
     if [ "$store" = mongo ]; then per_plant=${LEAFSYNC_SEED_PER_PLANT:-300}; else per_plant=${LEAFSYNC_SEED_PER_PLANT:-2000}; fi
@@ -114,7 +116,7 @@ up() {
     start image-api "$store" --store-url "$(producer_url "$store")" --kafka-brokers "$LEAFSYNC_KAFKA_BROKERS" \
       --topic-prefix "$(topic_prefix "$store")"
     start consumer "$store" --store-url "$(consumer_url "$store")" --kafka-brokers "$LEAFSYNC_KAFKA_BROKERS" \
-      --topic-prefix "$(topic_prefix "$store")" --group-id "leafsync-$store"
+      --topic-prefix "$(topic_prefix "$store")" --group-id "leafsync-$store-$RUN_ID"
   done
   for store in ${STORES//,/ }; do experiment "$store"; done
   printf '\nLeafSync is running:\n'

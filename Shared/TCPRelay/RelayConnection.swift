@@ -19,6 +19,7 @@ final class RelayConnection: @unchecked Sendable {
     private let counted: @Sendable (Direction, Int) -> Void
     private let finished: @Sendable (RelayConnection) -> Void
 
+    private let threadPrefix: String
     private let lock = NSLock()
     private var threads: [RelayThread] = []
     private var running = 0
@@ -32,10 +33,13 @@ final class RelayConnection: @unchecked Sendable {
     /// - Parameters:
     ///   - counted: called after every successful write with its direction and byte count.
     ///   - finished: called once, on a relay thread, after both sockets are closed.
-    init(id: UInt64, client: BlockingSocket, target: BlockingSocket, logger: Logger,
+    /// - Parameter threadPrefix: names this connection's threads (`r<relay port>-`), so that
+    ///   threads of several relays in one process can be told apart.
+    init(id: UInt64, threadPrefix: String, client: BlockingSocket, target: BlockingSocket, logger: Logger,
          counted: @escaping @Sendable (Direction, Int) -> Void,
          finished: @escaping @Sendable (RelayConnection) -> Void) {
         self.id = id
+        self.threadPrefix = threadPrefix
         self.client = client
         self.target = target
         self.logger = logger
@@ -50,7 +54,7 @@ final class RelayConnection: @unchecked Sendable {
     func start() throws(TCPRelayError) {
         lock.withLock { running = 2 }
         do throws(TCPRelayError) {
-            let upstream = try RelayThread(name: "relay-up-\(id)") { [self] in
+            let upstream = try RelayThread(name: "\(threadPrefix)up-\(id)") { [self] in
                 pump(from: client, to: target, .upstream)
             }
             lock.withLock { threads.append(upstream) }
@@ -61,7 +65,7 @@ final class RelayConnection: @unchecked Sendable {
             throw error
         }
         do throws(TCPRelayError) {
-            let downstream = try RelayThread(name: "relay-down-\(id)") { [self] in
+            let downstream = try RelayThread(name: "\(threadPrefix)down-\(id)") { [self] in
                 pump(from: target, to: client, .downstream)
             }
             lock.withLock { threads.append(downstream) }

@@ -57,7 +57,7 @@ extension TCPRelay {
         let id = state.nextID
         state.nextID += 1
         let connection = RelayConnection(
-            id: id, client: client, target: target, logger: logger,
+            id: id, threadPrefix: Self.threadPrefix(port: state.boundPort ?? 0), client: client, target: target, logger: logger,
             counted: { [tally] direction, count in tally.add(count, direction) },
             finished: { [tally] connection in tally.closed(connection.id) })
         // Registered and started under the lock, so block() and stop() always see it with its

@@ -76,6 +76,10 @@ public final class TCPRelay: @unchecked Sendable {
     /// Whether the relay is playing an outage (`block()`).
     public var isBlocked: Bool { lock.withLock { state.isBlocked } }
 
+    /// The name prefix of a relay's threads (`r<port>-accept`, `r<port>-up-<n>`): Linux allows
+    /// 15 bytes per thread name.
+    public static func threadPrefix(port: UInt16) -> String { "r\(port)-" }
+
     /// Opens the listening socket and starts accepting.
     /// - Returns: the port the relay listens on.
     /// - Throws: `TCPRelayError` `.alreadyRunning`, `.resolve`, `.listen` or `.thread`.
@@ -90,7 +94,7 @@ public final class TCPRelay: @unchecked Sendable {
         let listener = try BlockingSocket.listen(host: listenHost, port: listenPort)
         do throws(TCPRelayError) {
             let port = try listener.localPort()
-            state.acceptThread = try RelayThread(name: "relay-accept") { [self] in acceptConnections(on: listener) }
+            state.acceptThread = try RelayThread(name: Self.threadPrefix(port: port) + "accept") { [self] in acceptConnections(on: listener) }
             state.listener = listener
             state.boundPort = port
             logger.info("relay started", metadata: ["relay.listen": "\(listenHost):\(port)"])

@@ -73,7 +73,8 @@ final class SyncCluster: @unchecked Sendable {
     /// Waits until the consumer DB equals the producer DB (every LIMS field) and every record
     /// has the producer's version: nothing lost, nothing stale.
     func waitUntilInSync(timeout: Duration = .seconds(60)) async throws {
-        let logger = Logger(label: "leafsync.tests.sync")
+        var logger = Logger(label: "leafsync.tests.sync")
+        logger.logLevel = .warning
         let producer = try ImageStore.make(url: producerURL, logger: logger)
         let consumer = try ImageStore.make(url: consumerURL, logger: logger)
         defer { Task { await producer.close(); await consumer.close() } }

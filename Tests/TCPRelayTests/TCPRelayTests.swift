@@ -142,13 +142,13 @@ struct TCPRelayTests {
         // those it opened to the echo server (connected to the echo port).
         #expect(ProcessInspection.sockets(localPort: port) == 3)
         #expect(ProcessInspection.sockets(peerPort: echo.port) == 2)
-        #expect(ProcessInspection.threads(named: "relay-").count == 5)
+        #expect(ProcessInspection.threads(named: TCPRelay.threadPrefix(port: port)).count == 5)
 
         relay.stop()
 
         #expect(ProcessInspection.sockets(localPort: port) == 0)
         #expect(ProcessInspection.sockets(peerPort: echo.port) == 0)
-        #expect(ProcessInspection.threads(named: "relay-").isEmpty)
+        #expect(ProcessInspection.threads(named: TCPRelay.threadPrefix(port: port)).isEmpty)
         #expect(relay.connectionsOpen == 0)
         for client in clients {
             #expect([.endOfStream, .failed(errno: ECONNRESET)].contains(client.read()))
