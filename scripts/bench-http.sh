@@ -55,21 +55,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# fail_with_log FILE MESSAGE: shows the end of a log, then fails.
-fail_with_log() {
-  tail -n 20 "$1" >&2 2>/dev/null || true
-  die "$2"
-}
-
-# vm_kb PID FIELD: prints /proc/PID/status FIELD (VmRSS, VmHWM) in kB.
-vm_kb() {
-  local key value _
-  while read -r key value _; do
-    [ "$key" = "$2:" ] && { printf '%s\n' "$value"; return 0; }
-  done <"/proc/$1/status"
-  return 1
-}
-
 # sample_rss PID STOPFILE OUT: polls VmRSS every 0.1 s until STOPFILE exists, then writes the
 # largest value (kB) to OUT. Pure bash reads: the sampler must not steal CPU from the run.
 sample_rss() {

@@ -113,20 +113,6 @@ EOF
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-fail_with_log() {
-  tail -n 20 "$1" >&2 2>/dev/null || true
-  die "$2"
-}
-
-# vm_kb PID FIELD: /proc/PID/status FIELD (VmRSS, VmHWM) in kB.
-vm_kb() {
-  local key value _
-  while read -r key value _; do
-    [ "$key" = "$2:" ] && { printf '%s\n' "$value"; return 0; }
-  done <"/proc/$1/status"
-  return 1
-}
-
 # cpu_ticks PID: user + system clock ticks the process has used so far.
 cpu_ticks() {
   local stat

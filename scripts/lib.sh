@@ -96,3 +96,18 @@ ensure_swift() {
   [ -x /opt/swift/usr/bin/swift ] && PATH=/opt/swift/usr/bin:$PATH && export PATH && return 0
   die "swift not found; install a Swift 6 toolchain (e.g. into /opt/swift)"
 }
+
+# fail_with_log FILE MESSAGE: shows the end of a log, then fails.
+fail_with_log() {
+  tail -n 20 "$1" >&2 2>/dev/null || true
+  die "$2"
+}
+
+# vm_kb PID FIELD: prints /proc/PID/status FIELD (VmRSS, VmHWM) in kB.
+vm_kb() {
+  local key value _
+  while read -r key value _; do
+    [ "$key" = "$2:" ] && { printf '%s\n' "$value"; return 0; }
+  done <"/proc/$1/status"
+  return 1
+}
