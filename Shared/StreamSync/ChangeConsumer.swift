@@ -119,13 +119,15 @@ public final class ChangeConsumer: Service, Sendable {
                 changes.append(change)
                 sources.append(message)
             case .failure(let error):
+                metrics.counted(topic: message.topic, op: "unknown")?.consumed.increment()
                 dead.append(DeadLetter(message: message, reason: error.message))
             }
         }
+        let idsByPlant = Dictionary(grouping: changes, by: \.plant).mapValues { $0.map(\.imageID) }
         let plan = try await retryingWhileDown("apply", polled: &polledMeanwhile) { () async throws -> ReplicaPlan in
             var states: [Plant: [Int64: ReplicaState]] = [:]
-            for plant in Set(changes.map(\.plant)) {
-                states[plant] = try await self.replica.replicaStates(plant: plant, ids: changes.filter { $0.plant == plant }.map(\.imageID))
+            for (plant, ids) in idsByPlant {
+                states[plant] = try await self.replica.replicaStates(plant: plant, ids: ids)
             }
             let plan = ReplicaPlan(changes: changes, states: states)
             try await self.replica.applyReplicaWrites(plan.writes)
@@ -153,7 +155,6 @@ public final class ChangeConsumer: Service, Sendable {
                 _ = try await self.deadLetters.send(dead.map { $0.outgoing(to: self.topics.deadLetter) })
             }
             for letter in dead {
-                metrics.counted(topic: letter.message.topic, op: "unknown")?.consumed.increment()
                 metrics.deadLettered(topic: letter.message.topic)
                 logger.warning("message dead-lettered", metadata: [
                     "kafka.topic": "\(letter.message.topic)", "kafka.partition": "\(letter.message.partition)",
