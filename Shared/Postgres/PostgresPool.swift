@@ -50,6 +50,9 @@ public final class PostgresPool: Sendable {
     /// The most connections open at once.
     public var size: Int { slots.count }
 
+    /// Tasks waiting for a free connection now: a pool too small for its load shows here.
+    public var waitingCount: Int { state.withLock { $0.waiters.count } }
+
     /// Runs `body` with a connection of the pool on that connection's queue, waiting for one to
     /// be free first.
     /// - Throws: what `body` throws; `PostgresError` `.connection` when no connection can be

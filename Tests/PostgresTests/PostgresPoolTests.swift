@@ -81,15 +81,36 @@ struct PostgresPoolTests {
 
     @Test func aCancelledWaiterStopsWaiting() async throws {
         try await TestDatabase.withPool(size: 1) { pool in
-            async let busy: Void = pool.withConnection { try $0.query("SELECT pg_sleep(0.5)") }
-            try await Task.sleep(for: .milliseconds(100))
+            // The only connection stays busy until the waiter has been cancelled and has failed.
+            let holding = DispatchSemaphore(value: 0)
+            let finish = DispatchSemaphore(value: 0)
+            async let busy: Void = pool.withConnection { _ in
+                holding.signal()
+                finish.wait()
+            }
+            try await waitUntil("the busy task holds the connection") { holding.wait(timeout: .now()) == .success }
             let waiter = Task { try await pool.withConnection { try $0.query("SELECT 1").scalar(Int64.self) } }
-            try await Task.sleep(for: .milliseconds(50))
+            try await waitUntil("the waiter queues for the busy connection") { pool.waitingCount == 1 }
             waiter.cancel()
             await #expect(throws: CancellationError.self) { try await waiter.value }
+            #expect(pool.waitingCount == 0)
+            finish.signal()
             try await busy
             #expect(try await pool.withConnection { try $0.query("SELECT 3").scalar(Int64.self) } == 3)
         }
+    }
+
+    private func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw TestTimeout(what: what) }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    private struct TestTimeout: Error, CustomStringConvertible {
+        let what: String
+        var description: String { "timed out waiting until \(what)" }
     }
 
     /// The backends of all the pool's connections, opened by holding every connection at once.
