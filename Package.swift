@@ -26,6 +26,8 @@ let package = Package(
                        providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
         // <sys/epoll.h> and <sys/eventfd.h>, which Swift's Glibc module leaves out; nothing to link.
         .systemLibrary(name: "CEpoll", path: "Shared/CEpoll"),
+        // <malloc.h>'s mallopt, which Swift's Glibc module leaves out; nothing to link.
+        .systemLibrary(name: "CMalloc", path: "Shared/CMalloc"),
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka",
                        providers: [.apt(["librdkafka-dev"])]),
 
@@ -75,7 +77,7 @@ let package = Package(
             "ImageModel", "JSON", .product(name: "Logging", package: "swift-log"),
         ], path: "Shared/StoreVerification", exclude: ["README.md"]),
         .target(name: "ServiceKit", dependencies: [
-            "HTTP", "Routing", "JSON",
+            "HTTP", "Routing", "JSON", "CMalloc",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -127,10 +127,7 @@ need_cmd curl
 ! port_open "$API_PORT" || die "127.0.0.1:$API_PORT is taken; set BENCH_API_PORT"
 
 log "building (release)"
-# One product per invocation: `swift build` takes only the last --product given.
-swift build -c release --product image-api >"$RUN_DIR/build.log" 2>&1 || fail_with_log "$RUN_DIR/build.log" "release build of image-api failed"
-swift build -c release --product seeder >>"$RUN_DIR/build.log" 2>&1 || fail_with_log "$RUN_DIR/build.log" "release build of seeder failed"
-BIN=$(swift build -c release --show-bin-path)
+release_build "" "$RUN_DIR/build.log" image-api seeder
 
 SERVERS_STARTED=1
 scripts/servers.sh start

@@ -353,12 +353,7 @@ PG_BASE=${LEAFSYNC_POSTGRES_URL%/*}
 MONGO_BASE=${LEAFSYNC_MONGO_URL%/*}
 
 log "building (release, scratch path $SCRATCH)"
-# One product per invocation: `swift build` takes only the last --product given.
-for product in consumer image-api seeder sync-bench; do
-  swift build -c release --scratch-path "$SCRATCH" --product "$product" >>"$WORK/build.log" 2>&1 ||
-    fail_with_log "$WORK/build.log" "release build of $product failed"
-done
-BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
+release_build "$SCRATCH" "$WORK/build.log" consumer image-api seeder sync-bench
 
 LOAD_START=$(load_average)
 awk -v l="$LOAD_START" 'BEGIN { exit !(l > 1.5) }' && warn "1-minute load is $LOAD_START before measuring; figures will be low"

@@ -96,11 +96,7 @@ up() {
   # shellcheck disable=SC1091
   . "$RUN_DIR/env"
   log "building (release)"
-  swift build -c release --product image-api >/dev/null
-  swift build -c release --product consumer >/dev/null
-  swift build -c release --product seeder >/dev/null
-  swift build -c release --product verify >/dev/null
-  BIN=$(swift build -c release --show-bin-path)
+  release_build "" "$RUN_DIR/build.log" image-api consumer seeder verify
   stop_services
   # One creation time for both sides, so producer and consumer start with equal records.
   created=$(date -u +%Y-%m-%dT%H:%M:%S)

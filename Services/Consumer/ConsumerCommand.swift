@@ -18,7 +18,7 @@ struct ConsumerCommand: AsyncParsableCommand {
     @Option(help: "Kafka consumer group. Env LEAFSYNC_GROUP_ID. Default pepper-potato-tomato-group (as LIMS).")
     var groupID: String?
 
-    @Option(help: "Most messages applied per batch. Env LEAFSYNC_BATCH_MAX_MESSAGES. Default 2000.")
+    @Option(help: "Most messages applied per batch. Env LEAFSYNC_BATCH_MAX_MESSAGES. Default 1000.")
     var batchMaxMessages: Int?
 
     @Option(help: "Milliseconds to wait for a batch's first message. Env LEAFSYNC_BATCH_MAX_WAIT_MS. Default 100.")
@@ -27,7 +27,7 @@ struct ConsumerCommand: AsyncParsableCommand {
     @Option(help: "Larger messages are dead-lettered. Env LEAFSYNC_MAX_MESSAGE_BYTES. Default 8388608.")
     var maxMessageBytes: Int?
 
-    @Option(help: "A batch ends once its messages hold this many bytes. Env LEAFSYNC_BATCH_MAX_BYTES. Default 8388608.")
+    @Option(help: "A batch ends once its messages hold this many bytes. Env LEAFSYNC_BATCH_MAX_BYTES. Default 1048576.")
     var batchMaxBytes: Int?
 
     func run() async throws {
@@ -37,11 +37,13 @@ struct ConsumerCommand: AsyncParsableCommand {
         guard let kafkaSettings = try kafka.resolve(source, clientID: "consumer") else {
             throw ValidationError("no broker: set --kafka-brokers or LEAFSYNC_KAFKA_BROKERS")
         }
+        let defaults = ChangeConsumer.Batching()
         let batching = ChangeConsumer.Batching(
-            maxMessages: try source.int("batch_max_messages", flag: batchMaxMessages, default: 2000),
-            maxWait: .milliseconds(try source.int("batch_max_wait_ms", flag: batchMaxWaitMs, default: 100)),
-            maxMessageBytes: try source.int("max_message_bytes", flag: maxMessageBytes, default: 8 << 20),
-            maxBatchBytes: try source.int("batch_max_bytes", flag: batchMaxBytes, default: 8 << 20))
+            maxMessages: try source.int("batch_max_messages", flag: batchMaxMessages, default: defaults.maxMessages),
+            maxWait: .milliseconds(try source.int("batch_max_wait_ms", flag: batchMaxWaitMs,
+                                                  default: Int(defaults.maxWait / .milliseconds(1)))),
+            maxMessageBytes: try source.int("max_message_bytes", flag: maxMessageBytes, default: defaults.maxMessageBytes),
+            maxBatchBytes: try source.int("batch_max_bytes", flag: batchMaxBytes, default: defaults.maxBatchBytes))
         guard batching.maxMessages >= 1 else { throw ValidationError("batch max messages must be at least 1") }
         let app = Consumer(
             settings: settings,

@@ -25,7 +25,10 @@ public struct KafkaConfiguration: Sendable {
     /// then `enforced` (not overridable, since the client's guarantees depend on them).
     func resolvedProperties(defaults: [String: String] = [:],
                             enforced: [String: String] = [:]) -> [(key: String, value: String)] {
-        var resolved = defaults
+        // Nagle's algorithm holds a small request (a commit, a heartbeat) behind an unacknowledged
+        // one, up to a delayed ACK of ~40 ms: too long for a stream measured in milliseconds.
+        var resolved = ["socket.nagle.disable": "true"]
+        resolved.merge(defaults) { _, new in new }
         resolved["client.id"] = clientID
         if !bootstrapServers.isEmpty { resolved["bootstrap.servers"] = bootstrapServers.joined(separator: ",") }
         if let statisticsInterval {

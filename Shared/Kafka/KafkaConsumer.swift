@@ -71,12 +71,14 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    /// Commits `offsets` (for each partition, the next offset to read) and waits until the
-    /// group coordinator stored them.
+    /// Commits `offsets` (for each partition, the next offset to read).
+    /// - Parameter waitForAcknowledgement: when true, returns once the group coordinator stored
+    ///   them; when false, returns at once and a failure is only logged (during a later
+    ///   `poll`), which suits a commit that a later one supersedes.
     /// - Throws: `KafkaError`, for instance when a partition is no longer assigned.
-    public func commit(_ offsets: [KafkaTopicPartitionOffset]) async throws(KafkaError) {
+    public func commit(_ offsets: [KafkaTopicPartitionOffset], waitForAcknowledgement: Bool = true) async throws(KafkaError) {
         guard !offsets.isEmpty else { return }
-        try await onQueue { () throws(KafkaError) in try self.client.commit(offsets) }
+        try await onQueue { () throws(KafkaError) in try self.client.commit(offsets, waiting: waitForAcknowledgement) }
     }
 
     /// Stops fetching from `partitions` until `resume`; they stay assigned. librdkafka only

@@ -15,6 +15,8 @@ public enum Observability {
     /// registry that `/metrics` renders. Call once per process (swift-log and swift-metrics
     /// allow a single bootstrap).
     public static func bootstrap(level: Logger.Level) -> PrometheusCollectorRegistry {
+        // Every service passes here first, before it starts its threads.
+        ProcessMemory.limitRetainedMemory()
         LoggingSystem.bootstrap { LineLogHandler(label: $0, level: level) }
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)

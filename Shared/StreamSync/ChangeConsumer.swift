@@ -19,12 +19,14 @@ public final class ChangeConsumer: Service, Sendable {
         public var maxWait: Duration
         /// Larger message values are dead-lettered unread.
         public var maxMessageBytes: Int
-        /// A batch ends once its messages hold this many bytes: creates carry JPEGs, and 2,000
-        /// of them would hold ~120 MB.
+        /// A batch ends once its messages hold this many bytes: creates carry JPEGs, and 1,000
+        /// of them would hold ~60 MB. 1 MiB (~15 creates, or all of 1,000 updates) keeps the
+        /// consumer's peak RSS under 50 MiB and costs creates nothing measurable (their apply is
+        /// dominated by the bytes, not the round trips).
         public var maxBatchBytes: Int
 
-        public init(maxMessages: Int = 2000, maxWait: Duration = .milliseconds(100), maxMessageBytes: Int = 8 << 20,
-                    maxBatchBytes: Int = 8 << 20) {
+        public init(maxMessages: Int = 1000, maxWait: Duration = .milliseconds(100), maxMessageBytes: Int = 8 << 20,
+                    maxBatchBytes: Int = 1 << 20) {
             self.maxMessages = maxMessages
             self.maxWait = maxWait
             self.maxMessageBytes = maxMessageBytes
@@ -53,8 +55,12 @@ public final class ChangeConsumer: Service, Sendable {
         // A dead member's partitions move on after 6 s (the broker minimum) instead of 45; Tansu
         // also holds a JoinGroup for half the session timeout, so this makes joins quick. Tansu
         // holds a fetch for much of `fetch.wait.max.ms` even when data is there: the 500 ms
-        // default made staleness p99 500 ms (docs/benchmarks.md).
-        let defaults = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "1500", "fetch.wait.max.ms": "10"]
+        // default made staleness p99 500 ms (docs/benchmarks.md). librdkafka prefetches up to
+        // 64 MiB by default, most of the consumer's RSS under JPEG creates; with a 1 MiB
+        // prefetch its 1 s `fetch.queue.backoff.ms` (the pause once the prefetch is full)
+        // would starve the consumer, hence 10 ms.
+        let defaults = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "1500", "fetch.wait.max.ms": "10",
+                        "queued.max.messages.kbytes": "1024", "fetch.max.bytes": "1048576", "fetch.queue.backoff.ms": "10"]
         for (key, value) in defaults where configuration.properties[key] == nil {
             configuration.properties[key] = value
         }
@@ -99,7 +105,7 @@ public final class ChangeConsumer: Service, Sendable {
                 break
             }
         }
-        await commitPending()
+        await commitPending(waitForAcknowledgement: true)
         await consumer.close()
         logger.info("consumer stopped, offsets committed, group left")
     }
@@ -163,7 +169,7 @@ public final class ChangeConsumer: Service, Sendable {
             }
         }
         pending.applied(batch)
-        await commitPending()
+        await commitPending(waitForAcknowledgement: false)
         metrics.batchSize.record(batch.count)
         metrics.applyDuration.record(duration: ContinuousClock.now - start)
         return polledMeanwhile
@@ -180,13 +186,15 @@ public final class ChangeConsumer: Service, Sendable {
         return Result { () throws(ImageError) in try IncomingChange(message: value, topicPlant: plant) }
     }
 
-    /// Commits what was applied; a failed commit is logged and retried with the next batch (the
-    /// changes are in the DB already, so a redelivery meanwhile is only a stale duplicate).
-    private func commitPending() async {
+    /// Commits what was applied. Between batches the commit is not waited for: the next batch
+    /// need not wait a broker round trip, and a lost commit only means the next one (or a
+    /// restart) redelivers changes that are in the DB already, which the version guard makes
+    /// stale. At shutdown it is waited for; a failure there is logged.
+    private func commitPending(waitForAcknowledgement: Bool) async {
         let offsets = pending.all
         guard !offsets.isEmpty else { return }
         do {
-            try await consumer.commit(offsets)
+            try await consumer.commit(offsets, waitForAcknowledgement: waitForAcknowledgement)
             pending.committed(offsets)
         } catch {
             logger.warning("offset commit failed; retrying with the next batch", metadata: ["error": "\(error)"])

@@ -36,6 +36,7 @@ final class RDKafkaCallbacks: @unchecked Sendable {
         rd_kafka_conf_set_error_cb(conf, errorCallback)
         if statistics != nil { rd_kafka_conf_set_stats_cb(conf, statisticsCallback) }
         if producer { rd_kafka_conf_set_dr_msg_cb(conf, deliveryCallback) }
+        else { rd_kafka_conf_set_offset_commit_cb(conf, offsetCommitCallback) }
         if rebalance != nil { rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback) }
     }
 
@@ -93,6 +94,19 @@ private func statisticsCallback(_ handle: OpaquePointer?, _ json: UnsafeMutableP
         callbacks.logger.debug("Ignoring unreadable librdkafka statistics", metadata: ["kafka.error": "\(error)"])
     }
     return 0
+}
+
+/// `offset_commit_cb`, served by rd_kafka_consumer_poll: the only report of a commit that
+/// nobody waited for. `_NO_OFFSET` means there was nothing to commit.
+private func offsetCommitCallback(_ handle: OpaquePointer?, _ error: rd_kafka_resp_err_t,
+                                  _ offsets: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+                                  _ opaque: UnsafeMutableRawPointer?) {
+    guard error != RD_KAFKA_RESP_ERR_NO_ERROR, error != RD_KAFKA_RESP_ERR__NO_OFFSET,
+          let callbacks = RDKafkaCallbacks.from(opaque) else { return }
+    callbacks.logger.info("Offset commit failed; a later commit covers these partitions", metadata: [
+        "kafka.error": "\(KafkaError(error))",
+        "kafka.partitions": "\(RDKafkaTopicPartitionList.partitions(of: offsets))",
+    ])
 }
 
 /// `dr_msg_cb`, served by rd_kafka_poll/rd_kafka_flush on the producer's queue. The message

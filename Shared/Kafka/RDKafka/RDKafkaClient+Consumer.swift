@@ -40,11 +40,12 @@ extension RDKafkaClient {
         }
     }
 
-    /// Commits `offsets` and waits for the coordinator's answer.
-    func commit(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+    /// Commits `offsets`; when `waiting`, until the coordinator answered, otherwise the
+    /// answer comes to the offset commit callback during a later poll.
+    func commit(_ offsets: [KafkaTopicPartitionOffset], waiting: Bool) throws(KafkaError) {
         let list = RDKafkaTopicPartitionList(offsets)
-        try check(withHandle { handle in list.withPointer { rd_kafka_commit(handle, $0, 0) } })
-        try checkElements(of: list)
+        try check(withHandle { handle in list.withPointer { rd_kafka_commit(handle, $0, waiting ? 0 : 1) } })
+        if waiting { try checkElements(of: list) }
     }
 
     /// Stops (or restarts) fetching from `partitions`; the assignment stays.
