@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "consumer", targets: ["Consumer"]),
         .executable(name: "verify", targets: ["Verify"]),
         .executable(name: "sync-bench", targets: ["SyncBench"]),
+        .executable(name: "db-synchronizer", targets: ["DBSynchronizer"]),
+        .executable(name: "jobs", targets: ["Jobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -73,6 +75,9 @@ let package = Package(
         ], path: "Shared/StreamSync", exclude: ["README.md"]),
         .target(name: "SeedData", dependencies: ["ImageModel"], path: "Shared/SeedData", exclude: ["README.md"],
                 resources: [.copy("Resources/jpegs")]),
+        .target(name: "BatchSync", dependencies: [
+            "ImageModel", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+        ], path: "Shared/BatchSync", exclude: ["README.md"]),
         .target(name: "StoreVerification", dependencies: [
             "ImageModel", "JSON", .product(name: "Logging", package: "swift-log"),
         ], path: "Shared/StoreVerification", exclude: ["README.md"]),
@@ -85,13 +90,21 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Shared/ServiceKit", exclude: ["README.md"]),
 
+        .target(name: "HTTPClient", dependencies: ["HTTP"], path: "Shared/HTTPClient", exclude: ["README.md"]),
+        .target(name: "JobControl", dependencies: [
+            "HTTP", "Routing", "JSON",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Shared/JobControl", exclude: ["README.md"]),
+
         // Executables.
         .executableTarget(name: "ImageAPI", dependencies: [
             "ServiceKit", "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "StreamSync", "Kafka",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], path: "Services/ImageAPI", exclude: ["Dockerfile", "config"]),
+        ], path: "Services/ImageAPI", exclude: ["config"]),
         .executableTarget(name: "Consumer", dependencies: [
             "ServiceKit", "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "StreamSync", "Kafka",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -110,10 +123,27 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/Verify"),
         .executableTarget(name: "SyncBench", dependencies: [
-            "ServiceKit", "StreamSync", "Kafka", "ImageModel", "SeedData",
+            "ServiceKit", "StreamSync", "Kafka", "ImageModel", "SeedData", "HTTPClient", "HTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/SyncBench"),
+
+        .executableTarget(name: "Jobs", dependencies: [
+            "ServiceKit", "JobControl", "HTTPClient", "ImageModel", "JSON", "SeedData", "Routing", "HTTP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Services/Jobs", exclude: ["config", "README.md"]),
+
+        .executableTarget(name: "DBSynchronizer", dependencies: [
+            "ServiceKit", "BatchSync", "JobControl", "ImageStores", "ImageModel", "Routing", "HTTP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Services/DBSynchronizer", exclude: ["config"]),
 
         // Tests. TestSupport gives every integration test the real servers, each test its own namespace.
         .target(name: "TestSupport", dependencies: [
@@ -144,6 +174,22 @@ let package = Package(
         .testTarget(name: "SyncEndToEndTests", dependencies: [
             "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "TCPRelay", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "BatchSyncTests", dependencies: [
+            "BatchSync", "ImageModel", "ImageStores", "StoreVerification", "SeedData", "TCPRelay", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "HTTPClientTests", dependencies: [
+            "HTTPClient", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "JobsTests", dependencies: [
+            "Jobs", "ServiceKit", "ImageModel", "HTTPClient", "HTTP", "Routing", "JSON", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "JobControlTests", dependencies: [
+            "JobControl", "ServiceKit", "Routing", "HTTP", "JSON",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .testTarget(name: "ServiceKitTests", dependencies: [
             "ServiceKit", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),

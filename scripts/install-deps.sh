@@ -17,7 +17,8 @@ set -euo pipefail
 # non-ImageMagick `convert` stand-in.
 APT_PACKAGES=(
   librdkafka-dev libmongoc-dev libbson-dev libpq-dev postgresql
-  wrk imagemagick docker-compose=docker-compose kubernetes-client=kubectl
+  wrk imagemagick docker-compose=docker-compose kubernetes-client=kubectl shellcheck
+  chromium chromium-driver
 )
 
 # Pinned: a new release of a test server can change behaviour under us.
@@ -27,6 +28,8 @@ PIP_PINS=(
   confluent-kafka==2.16.1   # ships librdkafka 2.16.0
   schemathesis==4.32.5      # HTTP API tests against our OpenAPI document
   kubernetes-validate==1.37.0
+  yamllint==1.38.0          # scripts/check-deploy.sh
+  selenium==4.51.0          # scripts/check-ui.sh; 4.52.0 wants certifi>=2026.10.23
 )
 
 PYTHON=${PYTHON:-python3}

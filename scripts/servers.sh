@@ -109,7 +109,7 @@ start_postgres() {
     >"$dir/initdb.log" 2>&1 || start_failed postgres "$PG_PORT" "$dir/initdb.log"
   # A test server: durability settings off for speed; sockets only on loopback and $dir.
   pg_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t "$TIMEOUT" -o \
-    "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null 9>&- || start_failed postgres "$PG_PORT" "$dir/postgres.log"
   head -n 1 "$dir/data/postmaster.pid" >"$RUN_DIR/postgres.pid"
   for db in "${PG_DATABASES[@]}"; do sql+=(-c "CREATE DATABASE $db"); done

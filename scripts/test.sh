@@ -2,7 +2,8 @@
 # The test command (README, .ci/run): installs what is missing, starts PostgreSQL, the
 # MongoDB-compatible server and the broker on loopback in a temp folder, builds, runs every
 # test against them (Swift tests, schemathesis against the running image-api on both stores,
-# deployment file checks) and stops the servers again. Exits non-zero if anything failed.
+# the jobs page driven in headless Chromium, deployment file checks) and stops the servers
+# again. Exits non-zero if anything failed.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LEAFSYNC_ROOT"
@@ -40,6 +41,7 @@ run_step() {
 
 run_step "swift test" swift test --skip-build
 run_step "schemathesis" scripts/check-api.sh "$(swift build --show-bin-path)"
+run_step "jobs page in headless Chromium" scripts/check-ui.sh "$(swift build --show-bin-path)"
 run_step "deployment files" scripts/check-deploy.sh
 
 printf '\n%s\n' "${results[@]}"

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Why a load generator could not do its work: a socket call failed (with its `errno`), or the
 /// server answered something that is not HTTP/1.1.
 struct SyncBenchError: Error, CustomStringConvertible {
@@ -18,12 +14,6 @@ struct SyncBenchError: Error, CustomStringConvertible {
         self.code = code
         self.errno = errno
         self.message = message
-    }
-
-    /// The error of the socket call `call` that just failed, from the thread's `errno`.
-    static func lastCall(_ code: Code, _ call: String) -> SyncBenchError {
-        let number = Glibc.errno
-        return SyncBenchError(code, "\(call): \(String(cString: strerror(number)))", errno: number)
     }
 
     var description: String { errno == 0 ? message : "\(message) (errno \(errno))" }

@@ -55,7 +55,8 @@ public final class MongoImageRepository: ImageRepository {
     /// The unique index on `id` in every plant collection. The list and random filters
     /// (`is_active`, `disease`, `is_deleted`) scan in `id` order through that index; at LIMS
     /// sizes (thousands per plant) extra indexes would cost more on writes than they save.
-    /// With `writesChangeEvents`, also the outbox's sparse index (`MongoImageRepository+Outbox.swift`).
+    /// With `writesChangeEvents`, also the outbox's sparse index (`MongoImageRepository+Outbox.swift`);
+    /// always those of the batch sync (`MongoImageRepository+Changes.swift`).
     public func migrate() async throws(ImageError) {
         let (database, writesChangeEvents) = (self.database, self.writesChangeEvents)
         try await run("migrate") { client in
@@ -64,6 +65,7 @@ public final class MongoImageRepository: ImageRepository {
                     .createIndex(["id": .int32(1)], name: "id_1", unique: true)
                 if writesChangeEvents { try Outbox.createIndex(of: plant, client: client, database: database) }
             }
+            try Self.createChangeIndexes(client: client, database: database)
         }
     }
 
@@ -88,10 +90,11 @@ public final class MongoImageRepository: ImageRepository {
         }
     }
 
+    /// Also forgets the batch sync's watermarks, which describe the records removed.
     public func removeAll() async throws(ImageError) {
         let database = self.database
         try await run("remove-all") { client in
-            for name in Plant.allCases.map(\.collectionName) + [Self.deployedCollection] {
+            for name in Plant.allCases.map(\.collectionName) + [Self.deployedCollection, Self.syncStateCollection] {
                 try client.collection(name, database: database).deleteMany(BSONDocument())
             }
         }

@@ -34,6 +34,12 @@ extension PostgresImageRepository {
                 UNIQUE (plant, image_id, version))
             """,
         ],
+        [
+            // The batch sync: the records changed since its watermark (`+Changes.swift`), and
+            // the watermark itself, one row per job, in the consumer DB.
+            "CREATE INDEX IF NOT EXISTS images_plant_changed_idx ON images (plant, (coalesce(updated_at, created_at)))",
+            "CREATE TABLE IF NOT EXISTS sync_state (job text PRIMARY KEY, watermark timestamp NOT NULL)",
+        ],
     ]
 
     /// Applies the steps not yet recorded, in one transaction under an advisory lock, so

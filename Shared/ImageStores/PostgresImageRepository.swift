@@ -99,8 +99,9 @@ public final class PostgresImageRepository: ImageRepository {
         }
     }
 
+    /// Also forgets the batch sync's watermarks, which describe the records removed.
     public func removeAll() async throws(ImageError) {
-        try await run("remove-all") { try $0.query("TRUNCATE images, is_deployed, outbox") }
+        try await run("remove-all") { try $0.query("TRUNCATE images, is_deployed, outbox, sync_state") }
     }
 
     public func close() async {

@@ -14,13 +14,17 @@ public enum Observability {
     /// Installs the line log handler at `level` and a Prometheus metrics factory; returns the
     /// registry that `/metrics` renders. Call once per process (swift-log and swift-metrics
     /// allow a single bootstrap).
-    public static func bootstrap(level: Logger.Level) -> PrometheusCollectorRegistry {
+    /// - Parameter histogramBuckets: buckets of particular duration histograms, by metric name,
+    ///   for those whose range differs from request latencies.
+    public static func bootstrap(level: Logger.Level,
+                                 histogramBuckets: [String: [Duration]] = [:]) -> PrometheusCollectorRegistry {
         // Every service passes here first, before it starts its threads.
         ProcessMemory.limitRetainedMemory()
         LoggingSystem.bootstrap { LineLogHandler(label: $0, level: level) }
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = latencyBuckets
+        factory.durationHistogramBuckets = histogramBuckets
         MetricsSystem.bootstrap(factory)
         return registry
     }

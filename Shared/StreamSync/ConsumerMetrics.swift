@@ -17,7 +17,7 @@ final class ConsumerMetrics: Sendable {
     let batchSize = Recorder(label: "consumer_batch_size", aggregate: true)
     let applyDuration = Metrics.Timer(label: "consumer_apply_duration_seconds")
     /// Apply time minus the change's `occurred_at` in the producer DB.
-    let staleness = Metrics.Timer(label: "consumer_sync_staleness_seconds")
+    let staleness = Metrics.Timer(label: ChangeConsumer.stalenessLabel)
     private let lag = Mutex<[KafkaTopicPartition: Gauge]>([:])
 
     /// `op` label values: the three operations, `legacy` for LIMS-format messages, `unknown`
@@ -65,4 +65,14 @@ final class ConsumerMetrics: Sendable {
             }
         }
     }
+}
+
+extension ChangeConsumer {
+    /// The staleness histogram's name, for `Observability.bootstrap`'s buckets.
+    public static let stalenessLabel = "consumer_sync_staleness_seconds"
+    /// Fine around the tens of milliseconds a healthy stream takes, so a p99 target of 50 ms
+    /// can be read off; up to minutes for a consumer catching up after an outage.
+    public static let stalenessBuckets: [Duration] = [1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 250, 500].map {
+        .milliseconds($0)
+    } + [1, 2, 5, 10, 30, 60, 300].map { .seconds($0) }
 }

@@ -175,7 +175,9 @@ import Testing
         let repository = try MongoImageRepository(url: "mongodb://127.0.0.1:1/imagedbplantproducer", logger: Self.logger)
         let start = ContinuousClock.now
         await #expect { try await repository.ping() } throws: { ($0 as? ImageError)?.code == .storeUnavailable }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // Generous on purpose (a loaded CI machine): what matters is that the driver's server
+        // selection gives up instead of retrying for its default 30 s.
+        #expect(ContinuousClock.now - start < .seconds(20))
         await repository.close()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -23,7 +24,7 @@ final class ServiceProcess: @unchecked Sendable {
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         name = executable
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("leafsync-\(executable)-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         process = Process()
         process.executableURL = Self.binaryDirectory.appendingPathComponent(executable)
@@ -56,21 +57,6 @@ final class ServiceProcess: @unchecked Sendable {
     /// Waits for the process to end and returns its exit status.
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
         try await eventually("\(name) exit", timeout: timeout) { process.isRunning ? nil : process.terminationStatus }
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` every 50 ms until it returns a value; fails after `timeout`.
-func eventually<T>(_ what: String, timeout: Duration, _ condition: () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if let value = try await condition() { return value }
-        guard ContinuousClock.now < deadline else { throw TestFailure("timed out after \(timeout) waiting for \(what)") }
-        try await Task.sleep(for: .milliseconds(50))
     }
 }
 

@@ -1,0 +1,118 @@
+import ArgumentParser
+import BatchSync
+import Foundation
+import HTTP
+import ImageModel
+import ImageStores
+import JobControl
+import Logging
+import Prometheus
+import Routing
+import ServiceKit
+import ServiceLifecycle
+
+/// The db-synchronizer process, assembled in one place: both stores, the engine, the job that
+/// runs it, routes, server, lifecycle.
+struct DBSynchronizer {
+    let server: ServerSettings
+    let settings: SyncSettings
+    let registry: PrometheusCollectorRegistry
+    private let logger = Logger(label: "db-synchronizer")
+
+    init(server: ServerSettings, settings: SyncSettings, registry: PrometheusCollectorRegistry) {
+        self.server = server
+        self.settings = settings
+        self.registry = registry
+    }
+
+    func run() async throws {
+        let (producer, consumer) = try await openDatabases()
+        let synchronizer = makeSynchronizer(producer: producer, consumer: consumer)
+        let task = JobTask(name: "sync", interval: settings.interval, runsAtStart: true) { [logger] run in
+            do {
+                return try await synchronizer.run(checkpoint: { try await run.checkpoint() }, note: { run.log($0) }).description
+            } catch let error as BatchSyncError {
+                // A database failed: worth a warning in the process log, unlike a stop.
+                logger.warning("sync run failed, the next run copies the rest", metadata: ["error": "\(error)"])
+                throw error
+            }
+        }
+        let job = JobController(name: settings.batch.jobName, tasks: [task], autostart: true, logger: logger)
+
+        let router = RouterBuilder(logger: logger)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: BearerAuthMiddleware(token: server.apiToken))
+        ServiceRoutes.register(on: router, registry: registry) {
+            for (side, repository) in [("producer", producer), ("consumer", consumer)] as [(String, any ImageRepository)] {
+                do { try await repository.ping() } catch { return "\(side) database unreachable: \(error)" }
+            }
+            return nil
+        }
+        JobRoutes.register(on: router, jobs: [job])
+        let httpServer = HTTPServer(configuration: server.httpConfiguration, responder: router.buildResponder(), logger: logger)
+        let port = try httpServer.start()
+        logger.info("listening", metadata: ["http.host": "\(server.host)", "http.port": "\(port)"])
+
+        // Reverse order on shutdown: the job ends its run at the next page, then the server stops.
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: HTTPServerService(server: httpServer)), .init(service: job)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = server.shutdownGrace
+        try await ServiceGroup(configuration: configuration).run()
+        await producer.close()
+        await consumer.close()
+        logger.info("stopped")
+    }
+
+    /// `--once`: one run, its summary on stdout; a failed run throws (exit status 1).
+    func runOnce() async throws {
+        let (producer, consumer) = try await openDatabases()
+        let report: BatchSyncReport
+        do {
+            report = try await makeSynchronizer(producer: producer, consumer: consumer).run()
+        } catch {
+            logger.error("sync failed", metadata: ["error": "\(error)"])
+            await producer.close()
+            await consumer.close()
+            throw ExitCode.failure
+        }
+        await producer.close()
+        await consumer.close()
+        print(report.description)
+    }
+
+    /// Both repositories once they answer, the consumer DB migrated (the producer's schema is
+    /// image-api's).
+    private func openDatabases() async throws -> (producer: any SyncableImageRepository, consumer: any SyncableImageRepository) {
+        logger.info("starting", metadata: [
+            "sync.producer_url": "\(redactingPassword(settings.producerURL))",
+            "sync.consumer_url": "\(redactingPassword(settings.consumerURL))",
+            "sync.mode": "\(settings.batch.mode.rawValue)", "sync.interval": "\(settings.interval)",
+            "sync.page_size": "\(settings.batch.pageSize)", "sync.watermark_margin": "\(settings.batch.watermarkMargin)",
+            "sync.job": "\(settings.batch.jobName)",
+        ])
+        let producer = try ImageStore.make(url: settings.producerURL, poolSize: settings.poolSize, logger: logger)
+        let consumer = try ImageStore.make(url: settings.consumerURL, poolSize: settings.poolSize, logger: logger)
+        let retry = StartupRetry(deadline: settings.storeDeadline)
+        do {
+            try await retry.run("producer database \(redactingPassword(settings.producerURL))", logger: logger) { try await producer.ping() }
+            try await retry.run("consumer database \(redactingPassword(settings.consumerURL))", logger: logger) { try await consumer.ping() }
+            try await consumer.migrate()
+        } catch {
+            await producer.close()
+            await consumer.close()
+            throw error
+        }
+        return (producer, consumer)
+    }
+
+    /// The engine, its run duration in buckets that fit runs of milliseconds to minutes.
+    private func makeSynchronizer(producer: any SyncableImageRepository, consumer: any SyncableImageRepository) -> BatchSynchronizer {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets[BatchSyncMetrics.runDurationLabel] = BatchSyncMetrics.runDurationBuckets
+        return BatchSynchronizer(producer: producer, consumer: consumer, settings: settings.batch,
+                                 metrics: BatchSyncMetrics(factory: factory), logger: logger)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import ImageModel
+import Metrics
+
+/// The batch sync's metrics, created once with fixed labels. LIMS's names are kept:
+/// `db_synchronization_job_image` counts the records written to the consumer DB and
+/// `db_synchronization_job_image_size` their bytes (LIMS JSON, `Image.transferSize`), by plant.
+public final class BatchSyncMetrics: Sendable {
+    public static let runDurationLabel = "db_synchronization_job_run_duration_seconds"
+    /// Buckets for `runDurationLabel`: a run takes from milliseconds (nothing changed) to minutes.
+    public static let runDurationBuckets: [Duration] = [
+        .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5),
+        .seconds(10), .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(600),
+    ]
+
+    /// The values of the `outcome` label of `db_synchronization_job_runs_total`.
+    public enum Outcome: String, Sendable, CaseIterable {
+        case success
+        /// A database failed or went away; the watermark stayed where it was.
+        case failure
+        /// Stopped between pages (the job was stopped, the process shut down).
+        case interrupted
+    }
+
+    struct PerMode: Sendable {
+        let recordsRead, recordsWritten, recordsApplied, bytesRead, bytesWritten: Counter
+        let duration: Metrics.Timer
+        let runs: [Outcome: Counter]
+    }
+
+    private let transferred: [Plant: (records: Counter, bytes: Counter)]
+    private let perMode: [BatchSyncMode: PerMode]
+    private let lastSuccess: Gauge
+
+    /// - Parameter factory: where the metrics go; a service passes one that gives
+    ///   `runDurationLabel` the `runDurationBuckets`.
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        transferred = Dictionary(uniqueKeysWithValues: Plant.allCases.map { plant in
+            let dimensions = [("plant", plant.rawValue)]
+            return (plant, (Counter(label: "db_synchronization_job_image", dimensions: dimensions, factory: factory),
+                            Counter(label: "db_synchronization_job_image_size", dimensions: dimensions, factory: factory)))
+        })
+        perMode = Dictionary(uniqueKeysWithValues: BatchSyncMode.allCases.map { mode in
+            let dimensions = [("mode", mode.rawValue)]
+            func counter(_ name: String) -> Counter {
+                Counter(label: "db_synchronization_job_\(name)_total", dimensions: dimensions, factory: factory)
+            }
+            return (mode, PerMode(
+                recordsRead: counter("records_read"), recordsWritten: counter("records_written"),
+                recordsApplied: counter("records_applied"), bytesRead: counter("bytes_read"),
+                bytesWritten: counter("bytes_written"),
+                duration: Metrics.Timer(label: Self.runDurationLabel, dimensions: dimensions, factory: factory),
+                runs: Dictionary(uniqueKeysWithValues: Outcome.allCases.map { outcome in
+                    (outcome, Counter(label: "db_synchronization_job_runs_total",
+                                      dimensions: dimensions + [("outcome", outcome.rawValue)], factory: factory))
+                })))
+        })
+        lastSuccess = Gauge(label: "db_synchronization_job_last_success_timestamp_seconds", factory: factory)
+    }
+
+    func read(records: Int, bytes: Int, mode: BatchSyncMode) {
+        perMode[mode]?.recordsRead.increment(by: records)
+        perMode[mode]?.bytesRead.increment(by: bytes)
+    }
+
+    func wrote(records: Int, bytes: Int, applied: Int, plant: Plant, mode: BatchSyncMode) {
+        transferred[plant]?.records.increment(by: records)
+        transferred[plant]?.bytes.increment(by: bytes)
+        perMode[mode]?.recordsWritten.increment(by: records)
+        perMode[mode]?.bytesWritten.increment(by: bytes)
+        perMode[mode]?.recordsApplied.increment(by: applied)
+    }
+
+    func ended(_ outcome: Outcome, mode: BatchSyncMode, duration: Duration) {
+        perMode[mode]?.runs[outcome]?.increment()
+        perMode[mode]?.duration.record(duration: duration)
+        if outcome == .success { lastSuccess.record(Date().timeIntervalSince1970) }
+    }
+}
