@@ -91,6 +91,8 @@ let package = Package(
         ], path: "Shared/ServiceKit", exclude: ["README.md"]),
 
         .target(name: "HTTPClient", dependencies: ["HTTP"], path: "Shared/HTTPClient", exclude: ["README.md"]),
+        // SVG charts for the bandwidth experiment's report; standard library and Foundation only.
+        .target(name: "Charts", path: "Shared/Charts", exclude: ["README.md"]),
         .target(name: "JobControl", dependencies: [
             "HTTP", "Routing", "JSON",
             .product(name: "Logging", package: "swift-log"),
@@ -191,6 +193,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ServiceKitTests", dependencies: [
             "ServiceKit", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

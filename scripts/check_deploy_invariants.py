@@ -451,13 +451,20 @@ def main(argv):
     if argv[:1] == ["reference"]:
         sys.stdout.write(reference())
         return 0
-    if argv[:1] == ["check-readme"]:
-        text = Path(argv[1]).read_text()
-        block = text.split(README_BEGIN, 1)[1].split(README_END, 1)[0] if README_BEGIN in text else None
-        if block is None or block.strip() != reference().strip():
+    if argv[:1] in (["check-readme"], ["write-readme"]):
+        path = Path(argv[1])
+        text = path.read_text()
+        if README_BEGIN not in text:
+            print(f"{argv[1]}: no configuration reference markers", file=sys.stderr)
+            return 1
+        before, rest = text.split(README_BEGIN, 1)
+        block, after = rest.split(README_END, 1)
+        if argv[0] == "write-readme":
+            path.write_text(before + README_BEGIN + "\n" + reference().strip() + "\n" + README_END + after)
+            return 0
+        if block.strip() != reference().strip():
             print(f"{argv[1]}: the configuration reference differs from the Swift sources; regenerate it with\n"
-                  f"  .venv/bin/python scripts/check_deploy_invariants.py reference\n"
-                  f"and paste it between the markers.", file=sys.stderr)
+                  f"  .venv/bin/python scripts/check_deploy_invariants.py write-readme README.md", file=sys.stderr)
             return 1
         return 0
     if argv[:1] != ["check"]:

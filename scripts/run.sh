@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # The run command (README): installs what is missing, starts the servers, builds in release,
-# and for each store (PostgreSQL, MongoDB) runs the stream sync: a producer and a consumer
-# database seeded with the same records, image-api (with its outbox relay) on the producer,
-# consumer on the consumer DB; then a short experiment sends changes through image-api and
-# shows with `verify` and the consumer's metrics that they arrived. The system keeps running
-# in the background; `scripts/run.sh down` stops it all.
+# and for each store (PostgreSQL, MongoDB) runs both syncs side by side: a producer, a stream
+# consumer and a batch consumer database seeded with the same records; image-api (with its
+# outbox relay) on the producer, consumer on the stream consumer DB, db-synchronizer
+# (incremental) on the batch consumer DB, and the LIMS jobs against image-api. Then a short
+# experiment sends changes through image-api, shows with `verify` that the stream consumer
+# has them, runs the batch job once more, verifies the batch consumer, and compares the bytes
+# each path moved; finally it starts the jobs. The system keeps running in the background;
+# `scripts/run.sh down` stops it all.
 # Usage: scripts/run.sh [up|down|status]
 # Settings: LEAFSYNC_STORES (postgres,mongo), LEAFSYNC_SEED_PER_PLANT (2000; MongoDB 300, the
-# local MongoDB-compatible server is slow), LEAFSYNC_API_TOKEN (none). Ports: image-api 8080
-# (PostgreSQL) and 8081 (MongoDB), consumer 8082 and 8083.
+# local MongoDB-compatible server is slow), LEAFSYNC_API_TOKEN (none), LEAFSYNC_SPEED (60: the
+# jobs' and the batch job's intervals are divided by it, so the batch runs every 10 s and the
+# camera every 1.7 s). Ports: image-api 8080 (PostgreSQL) and 8081 (MongoDB), consumer 8082
+# and 8083, jobs 5050 and 5051, db-synchronizer 5053 and 5054.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LEAFSYNC_ROOT"
@@ -16,12 +21,16 @@ ensure_swift
 RUN_DIR=${LEAFSYNC_RUN_DIR:-$LEAFSYNC_ROOT/.run}
 export LEAFSYNC_RUN_DIR=$RUN_DIR
 STORES=${LEAFSYNC_STORES:-postgres,mongo}
+SPEED=${LEAFSYNC_SPEED:-60}
+SERVICES=(image-api consumer db-synchronizer jobs)
 
 # port SERVICE STORE: where a service of that store's pairing listens.
 port() {
   case $1-$2 in
-    api-postgres) echo 8080 ;; api-mongo) echo 8081 ;;
+    image-api-postgres) echo 8080 ;; image-api-mongo) echo 8081 ;;
     consumer-postgres) echo 8082 ;; consumer-mongo) echo 8083 ;;
+    jobs-postgres) echo 5050 ;; jobs-mongo) echo 5051 ;;
+    db-synchronizer-postgres) echo 5053 ;; db-synchronizer-mongo) echo 5054 ;;
     *) die "unknown store '$2' in LEAFSYNC_STORES (postgres, mongo)" ;;
   esac
 }
@@ -31,18 +40,19 @@ port() {
 topic_prefix() { echo "$1-$RUN_ID-"; }
 producer_url() { if [ "$1" = postgres ]; then echo "$LEAFSYNC_POSTGRES_URL"; else echo "$LEAFSYNC_MONGO_URL"; fi; }
 consumer_url() { if [ "$1" = postgres ]; then echo "$LEAFSYNC_POSTGRES_CONSUMER_URL"; else echo "$LEAFSYNC_MONGO_CONSUMER_URL"; fi; }
+batch_url() { if [ "$1" = postgres ]; then echo "$LEAFSYNC_POSTGRES_BATCH_URL"; else echo "$LEAFSYNC_MONGO_BATCH_URL"; fi; }
 
 stop_services() {
-  local pidfile pid name
-  for pidfile in "$RUN_DIR"/image-api-*.pid "$RUN_DIR"/consumer-*.pid; do
-    [ -e "$pidfile" ] || continue
-    name=$(basename "$pidfile"); name=${name%%-*}
-    [ "$name" = image ] && name=image-api
-    if pid=$(pid_alive "$pidfile" "$name"); then
-      kill -TERM "$pid"
-      wait_pid_exit "$pid" 15 || kill -KILL "$pid"
-    fi
-    rm -f "$pidfile"
+  local service pidfile pid
+  for service in "${SERVICES[@]}"; do
+    for pidfile in "$RUN_DIR/$service"-*.pid; do
+      [ -e "$pidfile" ] || continue
+      if pid=$(pid_alive "$pidfile" "$service"); then
+        kill -TERM "$pid"
+        wait_pid_exit "$pid" 15 || kill -KILL "$pid"
+      fi
+      rm -f "$pidfile"
+    done
   done
 }
 
@@ -50,19 +60,61 @@ stop_services() {
 start() {
   local name=$1 store=$2 p
   shift 2
-  if [ "$name" = image-api ]; then p=$(port api "$store"); else p=$(port "$name" "$store"); fi
+  p=$(port "$name" "$store")
   (exec setsid "$BIN/$name" --port "$p" "$@" </dev/null >>"$RUN_DIR/$name-$store.log" 2>&1) &
   printf '%s\n' "$!" >"$RUN_DIR/$name-$store.pid"
   wait_for_port "$p" 90 "$!" || { tail -n 20 "$RUN_DIR/$name-$store.log" >&2; die "$name on $store did not start"; }
 }
 
-# experiment STORE: changes through image-api, then verify and the consumer's staleness.
+# metric_sum URL NAME: the sum of a counter's series on a service's /metrics.
+metric_sum() {
+  curl -fsS "$1/metrics" | awk -v name="$2" '$1 == name || index($1, name "{") == 1 { sum += $NF } END { printf "%.0f\n", sum }'
+}
+
+# batch_successes URL: successful runs of the db-synchronizer since its job last started.
+batch_successes() {
+  curl -fsS "$1/job/status" | "$LEAFSYNC_VENV/bin/python" -c '
+import json, sys
+task = json.load(sys.stdin)["jobs"][0]["tasks"][0]
+print(0 if task["in_flight"] else task["successes"])'
+}
+
+# wait_for_batch_run URL STORE: until the db-synchronizer finished a run since its job started.
+wait_for_batch_run() {
+  local i
+  for i in $(seq 1 600); do
+    [ "$(batch_successes "$1")" -ge 1 ] && return 0
+    sleep 0.5
+  done
+  die "$2: the db-synchronizer did not finish a run (see $RUN_DIR/db-synchronizer-$2.log)"
+}
+
+# verify_equal STORE NAME URL: verify until the consumer DB at URL equals the producer DB.
+verify_equal() {
+  local store=$1 name=$2 i
+  for i in $(seq 1 30); do
+    if "$BIN/verify" --producer-url "$(producer_url "$store")" --consumer-url "$3" \
+        >"$RUN_DIR/verify-$name-$store.txt" 2>>"$RUN_DIR/verify-$store.log"; then
+      sed 's/^/    /' "$RUN_DIR/verify-$name-$store.txt"
+      return 0
+    fi
+    sleep 1
+  done
+  sed 's/^/    /' "$RUN_DIR/verify-$name-$store.txt"
+  die "$store: the $name consumer DB did not become equal to the producer DB (see $RUN_DIR/verify-$name-$store.txt)"
+}
+
+# experiment STORE: changes through image-api; the stream consumer has them at once, the batch
+# consumer after one more run of the batch job; the bytes each path moved for them.
 experiment() {
-  local store=$1 api cons i plant started status=1
-  api=http://127.0.0.1:$(port api "$store")
+  local store=$1 api cons batch i plant started stream_bytes batch_before batch_bytes
+  api=http://127.0.0.1:$(port image-api "$store")
   cons=http://127.0.0.1:$(port consumer "$store")
+  batch=http://127.0.0.1:$(port db-synchronizer "$store")
   # Joining the consumer group takes a few seconds; changes made meanwhile would wait for it.
   for i in $(seq 1 60); do grep -q "partitions assigned" "$RUN_DIR/consumer-$store.log" && break; sleep 0.5; done
+  # The batch job's first run (at startup, with no watermark yet) copies every record.
+  wait_for_batch_run "$batch" "$store"
   started=$SECONDS
   for i in $(seq 1 30); do
     for plant in potato tomato pepper; do
@@ -74,38 +126,44 @@ experiment() {
   curl -fsS -o /dev/null -X PUT "$api/image-plant/tomato" -H 'Content-Type: application/json' \
     ${LEAFSYNC_API_TOKEN:+-H "Authorization: Bearer $LEAFSYNC_API_TOKEN"} -d '{"camera_id": 7, "gps_coordinates": [48.47, -16.58]}'
   curl -fsS -o /dev/null -X DELETE "$api/image-plant/pepper/3" ${LEAFSYNC_API_TOKEN:+-H "Authorization: Bearer $LEAFSYNC_API_TOKEN"}
-  log "$store: 92 changes sent through image-api in $((SECONDS - started)) s; verifying the consumer DB"
-  for i in $(seq 1 30); do
-    if "$BIN/verify" --producer-url "$(producer_url "$store")" --consumer-url "$(consumer_url "$store")" \
-        >"$RUN_DIR/verify-$store.txt" 2>>"$RUN_DIR/verify-$store.log"; then status=0; break; fi
-    sleep 1
-  done
-  sed 's/^/    /' "$RUN_DIR/verify-$store.txt"
+  log "$store: 92 changes sent through image-api in $((SECONDS - started)) s; verifying the stream consumer DB"
+  verify_equal "$store" stream "$(consumer_url "$store")"
   curl -fsS "$cons/metrics" | awk '
     /^consumer_sync_staleness_seconds_sum/ { sum += $2 }
     /^consumer_sync_staleness_seconds_count/ { n += $2 }
     /^consumer_events_applied_total/ { applied += $2 }
     END { if (n > 0) printf "    consumer: %d events applied, mean staleness %.1f ms over %d changes\n", applied, sum / n * 1000, n }'
-  [ "$status" -eq 0 ] || die "$store: the consumer DB did not become equal to the producer DB (see $RUN_DIR/verify-$store.txt)"
+  stream_bytes=$(metric_sum "$api" image_api_image_size)
+  log "$store: running the batch job now instead of at its next interval; verifying the batch consumer DB"
+  batch_before=$(metric_sum "$batch" db_synchronization_job_image_size)
+  curl -fsS -o /dev/null -X POST "$batch/job/stop" ${LEAFSYNC_API_TOKEN:+-H "Authorization: Bearer $LEAFSYNC_API_TOKEN"}
+  curl -fsS -o /dev/null -X POST "$batch/job/start" ${LEAFSYNC_API_TOKEN:+-H "Authorization: Bearer $LEAFSYNC_API_TOKEN"}
+  wait_for_batch_run "$batch" "$store"
+  verify_equal "$store" batch "$(batch_url "$store")"
+  batch_bytes=$(( $(metric_sum "$batch" db_synchronization_job_image_size) - batch_before ))
+  printf '    bytes for these changes: stream %s (events sent to Kafka), incremental batch %s (records copied)\n' \
+    "$stream_bytes" "$batch_bytes"
+  curl -fsS -o /dev/null -X POST "http://127.0.0.1:$(port jobs "$store")/job/start" \
+    ${LEAFSYNC_API_TOKEN:+-H "Authorization: Bearer $LEAFSYNC_API_TOKEN"}
 }
 
 up() {
-  local store per_plant created
+  local store per_plant created url
   scripts/install-deps.sh
   scripts/servers.sh start
   # shellcheck disable=SC1091
   . "$RUN_DIR/env"
   log "building (release)"
-  release_build "" "$RUN_DIR/build.log" image-api consumer seeder verify
+  release_build "" "$RUN_DIR/build.log" image-api consumer db-synchronizer jobs seeder verify
   stop_services
-  # One creation time for both sides, so producer and consumer start with equal records.
+  # One creation time for all sides, so producer and consumers start with equal records.
   created=$(date -u +%Y-%m-%dT%H:%M:%S)
   RUN_ID=$(date -u +%Y%m%d%H%M%S)
   for store in ${STORES//,/ }; do
-    port api "$store" >/dev/null
+    port image-api "$store" >/dev/null
     if [ "$store" = mongo ]; then per_plant=${LEAFSYNC_SEED_PER_PLANT:-300}; else per_plant=${LEAFSYNC_SEED_PER_PLANT:-2000}; fi
-    log "seeding the $store producer and consumer DBs with $per_plant images per plant"
-    for url in "$(producer_url "$store")" "$(consumer_url "$store")"; do
+    log "seeding the $store producer, stream consumer and batch consumer DBs with $per_plant images per plant"
+    for url in "$(producer_url "$store")" "$(consumer_url "$store")" "$(batch_url "$store")"; do
       "$BIN/seeder" --store-url "$url" --per-plant "$per_plant" --reset --created-before "$created" 2>>"$RUN_DIR/seeder.log" \
         || { tail -n 20 "$RUN_DIR/seeder.log" >&2; die "seeding $store failed"; }
     done
@@ -113,11 +171,19 @@ up() {
       --topic-prefix "$(topic_prefix "$store")"
     start consumer "$store" --store-url "$(consumer_url "$store")" --kafka-brokers "$LEAFSYNC_KAFKA_BROKERS" \
       --topic-prefix "$(topic_prefix "$store")" --group-id "leafsync-$store-$RUN_ID"
+    start db-synchronizer "$store" --producer-url "$(producer_url "$store")" --consumer-url "$(batch_url "$store")" \
+      --mode incremental --speed "$SPEED" --job-name "db-synchronizer-$RUN_ID"
+    # The jobs write through image-api with its token (LEAFSYNC_IMAGE_API_TOKEN), if one is set.
+    LEAFSYNC_IMAGE_API_TOKEN=${LEAFSYNC_API_TOKEN:-${LEAFSYNC_IMAGE_API_TOKEN:-}} start jobs "$store" \
+      --image-api-url "http://127.0.0.1:$(port image-api "$store")" --speed "$SPEED" --autostart false
   done
   for store in ${STORES//,/ }; do experiment "$store"; done
-  printf '\nLeafSync is running:\n'
+  printf '\nLeafSync is running (jobs and batch at %sx LIMS speed):\n' "$SPEED"
   for store in ${STORES//,/ }; do
-    printf '  %-8s image-api http://127.0.0.1:%s/docs   consumer http://127.0.0.1:%s/docs\n' "$store" "$(port api "$store")" "$(port consumer "$store")"
+    printf '  %-8s image-api http://127.0.0.1:%s/docs  consumer http://127.0.0.1:%s/docs\n' \
+      "$store" "$(port image-api "$store")" "$(port consumer "$store")"
+    printf '  %-8s jobs http://127.0.0.1:%s/  db-synchronizer http://127.0.0.1:%s/\n' \
+      "" "$(port jobs "$store")" "$(port db-synchronizer "$store")"
   done
   printf '  logs: %s/*.log    stop: scripts/run.sh down\n' "$RUN_DIR"
 }

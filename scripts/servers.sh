@@ -24,7 +24,7 @@ MONGO_PORT=${LEAFSYNC_MONGO_PORT:-57017}
 KAFKA_PORT=${LEAFSYNC_KAFKA_PORT:-59092}
 TIMEOUT=${LEAFSYNC_START_TIMEOUT:-30}
 SERVERS=(postgres mongo kafka)
-PG_DATABASES=(leafsync_producer leafsync_consumer leafsync_test)
+PG_DATABASES=(leafsync_producer leafsync_consumer leafsync_batch leafsync_test)
 
 # What each server's /proc/PID/cmdline contains: a stale pid file never makes us signal a
 # process that merely reuses the pid.
@@ -81,9 +81,13 @@ start_daemon() {
   printf '%s\n' "$port" >"$RUN_DIR/$name.port"
 }
 
+# In memory, the data and the oplog live in WiredTiger's cache (1 GiB by default), and the
+# oplog keeps up to 100,000 whole documents for an hour: a few thousand 40 KB images later,
+# every write fails with WT_CACHE_FULL. Nothing here reads the oplog (no change streams).
 start_mongo() {
   start_daemon mongo "$MONGO_PORT" "$LEAFSYNC_VENV/bin/secantusd-py" \
-    --host 127.0.0.1 --port "$MONGO_PORT" --storage-path :memory:
+    --host 127.0.0.1 --port "$MONGO_PORT" --storage-path :memory: \
+    --cache-size 4G --oplog-max-entries 1000 --oplog-retention-seconds 60
 }
 
 start_kafka() {
@@ -126,9 +130,11 @@ write_env() {
     echo "# Written by scripts/servers.sh start. Source it: . $RUN_DIR/env"
     echo "export LEAFSYNC_POSTGRES_URL=$pg/leafsync_producer"
     echo "export LEAFSYNC_POSTGRES_CONSUMER_URL=$pg/leafsync_consumer"
+    echo "export LEAFSYNC_POSTGRES_BATCH_URL=$pg/leafsync_batch"
     echo "export LEAFSYNC_TEST_POSTGRES_URL=$pg/leafsync_test"
     echo "export LEAFSYNC_MONGO_URL=$mongo/imagedbplantproducer"
     echo "export LEAFSYNC_MONGO_CONSUMER_URL=$mongo/imagedbplantconsumer"
+    echo "export LEAFSYNC_MONGO_BATCH_URL=$mongo/imagedbplantbatch"
     echo "export LEAFSYNC_TEST_MONGO_URL=$mongo/leafsync_test"
     echo "export LEAFSYNC_KAFKA_BROKERS=$kafka"
     # Debian's librdkafka 2.0.2 cannot talk to Tansu: load the wheel's (shared/INFRA.md).

@@ -16,6 +16,8 @@ struct ImageAPI {
     let store: StoreSettings
     /// Nil: changes wait in the outbox until a start with brokers publishes them.
     let kafka: KafkaSettings?
+    /// Where the LIMS legacy-format mirror publishes; nil: no mirror.
+    let legacyKafka: KafkaSettings?
     let registry: PrometheusCollectorRegistry
 
     func run() async throws {
@@ -28,13 +30,20 @@ struct ImageAPI {
         }
         try await repository.migrate()
 
-        var producer: KafkaProducer?
+        var producers: [KafkaProducer] = []
         var relay: OutboxRelay?
         if let kafka {
             try await kafka.prepareTopics(deadline: store.deadline, logger: logger)
             let kafkaProducer = try KafkaProducer(configuration: kafka.configuration, logger: logger)
-            producer = kafkaProducer
-            relay = OutboxRelay(outbox: repository, producer: kafkaProducer, topics: kafka.topics, logger: logger)
+            producers.append(kafkaProducer)
+            var legacy: LegacyMirror?
+            if let legacyKafka {
+                try await legacyKafka.prepareTopics(deadline: store.deadline, logger: logger)
+                let legacyProducer = try KafkaProducer(configuration: legacyKafka.configuration, logger: logger)
+                producers.append(legacyProducer)
+                legacy = LegacyMirror(producer: legacyProducer, topics: legacyKafka.topics, records: repository)
+            }
+            relay = OutboxRelay(outbox: repository, producer: kafkaProducer, topics: kafka.topics, legacy: legacy, logger: logger)
         } else {
             logger.warning("no Kafka brokers configured (--kafka-brokers): change events wait in the outbox")
         }
@@ -51,7 +60,7 @@ struct ImageAPI {
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger))
         try await group.run()
-        await producer?.close()
+        for producer in producers { await producer.close() }
         await repository.close()
         logger.info("stopped")
     }

@@ -15,14 +15,33 @@ struct ImageAPICommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var kafka: KafkaOptions
 
+    @Option(help: "Also publish every change in the LIMS legacy format (the whole record with hex data, no envelope), as LIMS did, to topics <prefix>potato...; for LIMS-era consumers. Env LEAFSYNC_LEGACY_TOPIC_PREFIX. Default none: off.")
+    var legacyTopicPrefix: String?
+
+    @Option(help: "Brokers for the legacy-format topics, comma-separated host:port. Env LEAFSYNC_LEGACY_KAFKA_BROKERS. Default the --kafka-brokers.")
+    var legacyKafkaBrokers: String?
+
     func run() async throws {
         let settings = try server.resolve(defaultPort: 8080)
         let registry = Observability.bootstrap(level: settings.logLevel)
         let source = settings.source
+        let kafkaSettings = try kafka.resolve(source, clientID: "image-api")
+        let legacy = try source.optionalString("legacy_topic_prefix", flag: legacyTopicPrefix).map { prefix in
+            guard var legacy = kafkaSettings else {
+                throw ValidationError("--legacy-topic-prefix needs brokers: set --kafka-brokers or LEAFSYNC_KAFKA_BROKERS")
+            }
+            legacy.topics.prefix = prefix
+            legacy.configuration.clientID = "image-api-legacy"
+            if let brokers = source.optionalString("legacy_kafka_brokers", flag: legacyKafkaBrokers) {
+                legacy.configuration.bootstrapServers = brokers.split(separator: ",").map(String.init)
+            }
+            return legacy
+        }
         let app = ImageAPI(
             settings: settings,
             store: try store.resolve(source),
-            kafka: try kafka.resolve(source, clientID: "image-api"),
+            kafka: kafkaSettings,
+            legacyKafka: legacy,
             registry: registry)
         try await app.run()
     }

@@ -10,11 +10,13 @@ import ServiceLifecycle
 /// duplicates harmless.
 ///
 /// It runs when `notify()` says a change was committed and every `pollInterval` otherwise (for
-/// events left by a crash or written by another instance).
+/// events left by a crash or written by another instance). With a `LegacyMirror`, each batch
+/// is also published in the LIMS legacy format before its events leave the outbox.
 public final class OutboxRelay: Service, Sendable {
     private let outbox: any ChangeOutbox
     private let producer: KafkaProducer
     private let topics: SyncTopics
+    private let legacy: LegacyMirror?
     private let batchSize: Int
     private let pollInterval: Duration
     private let logger: Logger
@@ -22,11 +24,12 @@ public final class OutboxRelay: Service, Sendable {
     private let wakeUp: AsyncStream<Void>.Continuation
     private let metrics = RelayMetrics()
 
-    public init(outbox: any ChangeOutbox, producer: KafkaProducer, topics: SyncTopics, batchSize: Int = 500,
-                pollInterval: Duration = .seconds(1), logger: Logger) {
+    public init(outbox: any ChangeOutbox, producer: KafkaProducer, topics: SyncTopics, legacy: LegacyMirror? = nil,
+                batchSize: Int = 500, pollInterval: Duration = .seconds(1), logger: Logger) {
         self.outbox = outbox
         self.producer = producer
         self.topics = topics
+        self.legacy = legacy
         self.batchSize = batchSize
         self.pollInterval = pollInterval
         self.logger = logger
@@ -39,7 +42,14 @@ public final class OutboxRelay: Service, Sendable {
 
     public func run() async throws {
         let statistics = Task { [producer] in await KafkaTrafficMetrics(prefix: "image_api").follow(producer.statistics) }
-        defer { statistics.cancel() }
+        let legacyStatistics = Task { [legacy] in
+            guard let legacy else { return }
+            await KafkaTrafficMetrics(prefix: "image_api_legacy").follow(legacy.producer.statistics)
+        }
+        defer {
+            statistics.cancel()
+            legacyStatistics.cancel()
+        }
         var backoff = Backoff()
         var iterator = wakeUps.makeAsyncIterator()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -68,8 +78,12 @@ public final class OutboxRelay: Service, Sendable {
                                  headers: entry.headers.map { KafkaHeader(name: $0.name, string: $0.value) })
         })
         metrics.publishLatency.record(duration: ContinuousClock.now - start)
+        let legacySizes = try await legacy?.publish(entries)
         try await outbox.removePublished(entries)
-        for entry in entries { metrics.published(entry) }
+        for (index, entry) in entries.enumerated() {
+            metrics.published(entry, format: .envelope, bytes: entry.envelope.count)
+            if let legacySizes, legacySizes[index] > 0 { metrics.published(entry, format: .legacy, bytes: legacySizes[index]) }
+        }
         if entries.count == batchSize { metrics.depth.record(try await outbox.pendingChangeCount()) }
         logger.debug("published change events", metadata: ["events": "\(entries.count)"])
         return entries.count
@@ -94,26 +108,39 @@ public final class OutboxRelay: Service, Sendable {
     }
 }
 
-/// The relay's metrics, with the LIMS names kept: `image_api_image` counts events sent to
-/// Kafka, `image_api_image_size` their bytes.
+/// The relay's metrics, with the LIMS names kept: `image_api_image` counts messages sent to
+/// Kafka, `image_api_image_size` their bytes, by plant, op and format (`envelope`, or
+/// `legacy` for the LIMS-format mirror).
 struct RelayMetrics: Sendable {
-    let depth = Gauge(label: "image_api_outbox_depth")
-    let publishLatency = Metrics.Timer(label: "image_api_publish_duration_seconds")
-    private let counters: [Plant: [ChangeOperation: (events: Counter, bytes: Counter)]]
+    enum Format: String, CaseIterable { case envelope, legacy }
 
-    init() {
-        counters = Dictionary(uniqueKeysWithValues: Plant.allCases.map { plant in
-            (plant, Dictionary(uniqueKeysWithValues: ChangeOperation.allCases.map { op in
-                let dimensions = [("plant", plant.rawValue), ("op", op.rawValue)]
-                return (op, (Counter(label: "image_api_image", dimensions: dimensions),
-                             Counter(label: "image_api_image_size", dimensions: dimensions)))
-            }))
-        })
+    private struct Key: Hashable {
+        let plant: Plant
+        let op: ChangeOperation
+        let format: Format
     }
 
-    func published(_ entry: OutboxEntry) {
-        guard let pair = counters[entry.plant]?[entry.op] else { return }
-        pair.events.increment()
-        pair.bytes.increment(by: entry.envelope.count)
+    let depth = Gauge(label: "image_api_outbox_depth")
+    let publishLatency = Metrics.Timer(label: "image_api_publish_duration_seconds")
+    private let counters: [Key: (messages: Counter, bytes: Counter)]
+
+    init() {
+        var counters: [Key: (messages: Counter, bytes: Counter)] = [:]
+        for plant in Plant.allCases {
+            for op in ChangeOperation.allCases {
+                for format in Format.allCases {
+                    let dimensions = [("plant", plant.rawValue), ("op", op.rawValue), ("format", format.rawValue)]
+                    counters[Key(plant: plant, op: op, format: format)] = (Counter(label: "image_api_image", dimensions: dimensions),
+                                                                            Counter(label: "image_api_image_size", dimensions: dimensions))
+                }
+            }
+        }
+        self.counters = counters
+    }
+
+    func published(_ entry: OutboxEntry, format: Format, bytes: Int) {
+        guard let pair = counters[Key(plant: entry.plant, op: entry.op, format: format)] else { return }
+        pair.messages.increment()
+        pair.bytes.increment(by: bytes)
     }
 }

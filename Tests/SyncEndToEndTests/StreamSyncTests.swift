@@ -28,6 +28,30 @@ import Testing
         }
     }
 
+    @Test(arguments: [TestStore.postgres, .mongo])
+    func theLegacyMirrorCarriesEveryChangeAsAWholeRecord(store: TestStore) async throws {
+        try await SyncCluster.with(producer: store, consumer: store) { cluster in
+            let legacyPrefix = cluster.topicPrefix + "legacy-"
+            try await cluster.startAPI(["--legacy-topic-prefix", legacyPrefix])
+            // A consumer of the legacy topics only: the last --topic-prefix wins.
+            try await cluster.startConsumer(["--topic-prefix", legacyPrefix])
+            let workload = Workload(client: cluster.apiClient, seed: 3)
+            try await workload.createImages(perPlant: 4)
+            #expect(try await workload.sendChanges(0..<60, perPlant: 4) == 0)
+            try await cluster.waitUntilInSync(versions: false)
+            let consumerMetrics = String(decoding: try await cluster.consumerClient.request("GET", "/metrics").body, as: UTF8.self)
+            #expect(metricSum(consumerMetrics, "consumer_events_applied_total", label: #"op="legacy""#) > 0)
+            #expect(metricSum(consumerMetrics, "consumer_events_applied_total", label: #"op="update""#) == 0)
+            // Every change went out twice; the whole record costs more than the changed fields.
+            let apiMetrics = String(decoding: try await cluster.apiClient.request("GET", "/metrics").body, as: UTF8.self)
+            let envelopes = metricSum(apiMetrics, "image_api_image", label: #"format="envelope""#)
+            #expect(envelopes > 12, "12 creates, and changes (those that changed nothing send nothing)")
+            #expect(metricSum(apiMetrics, "image_api_image", label: #"format="legacy""#) == envelopes)
+            #expect(metricSum(apiMetrics, "image_api_image_size", label: #"format="legacy""#)
+                    > 2 * metricSum(apiMetrics, "image_api_image_size", label: #"format="envelope""#))
+        }
+    }
+
     @Test func aConsumerKilledMidStreamCatchesUpWithoutLossOrStaleData() async throws {
         try await SyncCluster.with(producer: .postgres, consumer: .postgres) { cluster in
             try await cluster.startAPI()
@@ -102,5 +126,15 @@ import Testing
             try await workload.sendChanges(600..<700, perPlant: 10)
             try await cluster.waitUntilInSync()
         }
+    }
+}
+
+/// The sum of the series of Prometheus metric `name` whose labels contain `label`.
+func metricSum(_ text: String, _ name: String, label: String) -> Double {
+    text.split(separator: "\n").reduce(0) { sum, line in
+        guard line.hasPrefix(name + "{"), line.contains(label), let value = line.split(separator: " ").last.flatMap({ Double($0) }) else {
+            return sum
+        }
+        return sum + value
     }
 }
