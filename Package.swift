@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "sync-bench", targets: ["SyncBench"]),
         .executable(name: "db-synchronizer", targets: ["DBSynchronizer"]),
         .executable(name: "jobs", targets: ["Jobs"]),
+        .executable(name: "bandwidth-experiment", targets: ["BandwidthExperiment"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -147,6 +148,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Services/DBSynchronizer", exclude: ["config"]),
 
+        // The bandwidth experiment: runs the services above and measures each sync path's bytes.
+        .executableTarget(name: "BandwidthExperiment", dependencies: [
+            "TCPRelay", "HTTPClient", "HTTP", "ImageStores", "ImageModel", "StoreVerification", "Postgres", "Kafka", "ServiceKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Services/BandwidthExperiment"),
+
         // Tests. TestSupport gives every integration test the real servers, each test its own namespace.
         .target(name: "TestSupport", dependencies: [
             "ImageStores", "ImageModel", "Postgres", "Mongo", .product(name: "Logging", package: "swift-log"),
@@ -194,6 +202,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "BandwidthExperimentTests", dependencies: ["TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: [
             "ServiceKit", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

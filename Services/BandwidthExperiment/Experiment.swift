@@ -1,0 +1,82 @@
+import Foundation
+import ImageStores
+import StoreVerification
+import TCPRelay
+
+/// One run of the bandwidth experiment: seeds the databases, starts the topology, runs the
+/// LIMS jobs for the planned duration, lets every variant catch up, checks every consumer DB
+/// against the producer and measures what each sync path moved on the wire.
+struct Experiment: Sendable {
+    let plan: ExperimentPlan
+    let context: RunContext
+
+    /// Every relay's counters and every service's metrics at one moment.
+    struct Snapshot: Sendable {
+        let relays: [String: TCPRelayStatistics]
+        let metrics: [String: MetricsSnapshot]
+        let instant: ContinuousClock.Instant
+        let date: Date
+    }
+
+    func run() async throws -> ExperimentResults {
+        let started = Date()
+        context.progress.phase("creating and seeding \(Self.databaseRoles.count) databases")
+        try await prepareDatabases()
+        context.progress.phase("starting brokers, relays and services")
+        let topology = try await startTopology()
+
+        let before = try await snapshot(topology)
+        try await topology.jobs.job("start")
+        context.progress.startWorkload()
+        try await runWorkload(topology)
+        try await topology.jobs.job("stop")
+        context.progress.phase("catching up: streams drain, one last batch run each, then verify")
+        try await catchUp(topology)
+        let after = try await snapshot(topology)
+
+        context.progress.phase("comparing the broker relays with librdkafka's statistics")
+        let independent = try await independentCounts(topology)
+        context.progress.finish()
+        return try await results(before: before, after: after, independent: independent, started: started)
+    }
+
+    /// Runs the jobs for the planned duration, failing early when any process dies.
+    private func runWorkload(_ topology: Topology) async throws {
+        let end = ContinuousClock.now + .seconds(plan.duration)
+        let processes = topology.services.map(\.process) + [topology.brokerA.process, topology.brokerB.process]
+        while ContinuousClock.now < end {
+            for process in processes { try process.checkRunning() }
+            try await Task.sleep(for: min(.seconds(1), ContinuousClock.now.duration(to: end)))
+        }
+    }
+
+    func snapshot(_ topology: Topology) async throws -> Snapshot {
+        var metrics: [String: MetricsSnapshot] = [:]
+        for service in topology.services { metrics[service.name] = try await service.metrics() }
+        return Snapshot(relays: topology.relays.mapValues(\.statistics), metrics: metrics, instant: .now, date: Date())
+    }
+
+    /// Compares a variant's consumer DB with the producer DB, both read straight from the server.
+    func compare(_ variant: Variant) async throws -> VerificationReport {
+        let logger = context.logger
+        let producer = try ImageStore.make(url: plan.store.url(plan.database("producer")), poolSize: 1, logger: logger)
+        let consumer = try ImageStore.make(url: plan.store.url(plan.database(variant.role)), poolSize: 1, logger: logger)
+        let outcome: Result<VerificationReport, any Error>
+        do {
+            outcome = .success(try await StoreComparison(producer: producer, consumer: consumer, logger: logger).compare())
+        } catch {
+            outcome = .failure(ExperimentError(.database, "\(variant.rawValue): comparing its consumer DB failed: \(error)"))
+        }
+        await producer.close()
+        await consumer.close()
+        return try outcome.get()
+    }
+
+    /// `tomato: missing 1, extra 0, different 2; ...` for the plants that differ.
+    static func describe(_ report: VerificationReport) -> String {
+        report.plants.filter { !$0.isEqual }.map { plant in
+            "\(plant.plant.rawValue): producer \(plant.producerCount), consumer \(plant.consumerCount), missing \(plant.missing), "
+                + "extra \(plant.extra), different \(plant.different)"
+        }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,28 @@
+/// Why the experiment failed: what went wrong, in words that name the process, server or
+/// variant concerned. The runner's only error type; `main` prints it and exits 1.
+struct ExperimentError: Error, CustomStringConvertible {
+    enum Code: String, Sendable {
+        /// A flag or environment variable is missing or invalid.
+        case configuration
+        /// A process could not be started, or exited or failed to listen in time.
+        case process
+        /// A database could not be created, seeded, dropped or compared.
+        case database
+        /// A service answered unexpectedly, or a condition was not reached in time.
+        case service
+        /// A consumer DB differs from the producer DB at the end.
+        case notEqual
+        /// The results could not be written.
+        case output
+    }
+
+    let code: Code
+    let message: String
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    var description: String { message }
+}

@@ -1,0 +1,100 @@
+/// `results.json`: every figure of a run with its parameters, versions and machine. Part 1
+/// measures bytes and correctness; `staleness` and `cost` are the places kept for part 2.
+struct ExperimentResults: Codable, Sendable {
+    struct Parameters: Codable, Sendable {
+        var store: String
+        var perPlant: Int
+        var durationSeconds: Int
+        var speed: Double
+        var intensity: Double
+        var seed: Int
+        var batchIntervalSeconds: Double
+        var batchPeriodSeconds: Double
+        var quick: Bool
+        var createdBefore: String
+        var runId: String
+    }
+
+    struct Versions: Codable, Sendable {
+        var gitCommit: String?
+        var librdkafka: String
+        var swift: String?
+    }
+
+    struct Machine: Codable, Sendable {
+        var cores: Int
+        var cpuModel: String?
+        var memoryBytes: UInt64
+    }
+
+    /// The changes the workload made: image-api's change events (one per committed change).
+    struct Changes: Codable, Sendable {
+        var count: Int
+        var byOp: [String: Int]
+        var jobsOperationsSucceeded: Int
+        var jobsOperationsFailed: Int
+    }
+
+    /// One relay's bytes: in the measured window (workload start to catch-up end) and since it started.
+    struct Hop: Codable, Sendable {
+        var relay: String
+        var between: String
+        var bytesUp: UInt64
+        var bytesDown: UInt64
+        var totalBytesUp: UInt64
+        var totalBytesDown: UInt64
+        var connectionsAccepted: UInt64
+        var bytes: UInt64 { bytesUp + bytesDown }
+    }
+
+    /// An application payload figure from a service's metrics over the window.
+    struct Payload: Codable, Sendable {
+        var metric: String
+        var bytes: Double
+    }
+
+    /// The relay of a broker hop against librdkafka's own count of its clients' traffic
+    /// (`tx_bytes`/`rx_bytes`), both since the start, at the instant of a statistics report.
+    struct IndependentCount: Codable, Sendable {
+        var relay: String
+        var source: String
+        var independentBytesUp: Int64
+        var independentBytesDown: Int64
+        var relayBytesUp: UInt64
+        var relayBytesDown: UInt64
+        /// |relay − independent| / independent, over both directions.
+        var deviation: Double
+        /// Relay bytes between the scrapes that bracket the report: the sampling uncertainty.
+        var bracketBytes: UInt64
+    }
+
+    struct VariantResult: Codable, Sendable {
+        var name: String
+        var summary: String
+        var hops: [Hop]
+        var bytes: UInt64
+        var bytesPerChange: Double
+        var payload: [Payload]
+        var independentCount: IndependentCount?
+        var consumerDbEqual: Bool
+        /// Part 2: staleness percentiles and CPU/RSS cost; null until then.
+        var staleness: Double?
+        var cost: Double?
+    }
+
+    var schemaVersion = 1
+    var parameters: Parameters
+    var versions: Versions
+    var machine: Machine
+    var startedAt: String
+    var workloadStartedAt: String
+    var finishedAt: String
+    var windowSeconds: Double
+    var changes: Changes
+    var variants: [VariantResult]
+    /// image-api ↔ producer DB (the API's writes, the outbox, legacy read-backs): shared by the
+    /// stream variants and not attributed to either.
+    var producerApiAndOutbox: Hop
+    var consumerDbsEqual: Bool
+    var notMeasuredYet: [String]
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+
+/// What every step of a run shares: where the binaries are, where logs go, who stops what.
+struct RunContext: Sendable {
+    let binaries: URL
+    let tansu: URL
+    let logDirectory: URL
+    let supervisor: Supervisor
+    let logger: Logger
+    let progress: ProgressReporter
+}
+
+/// The parameters of one run, resolved from the flags (and `--quick`'s defaults).
+struct ExperimentPlan: Sendable {
+    let store: DatabaseServer
+    let perPlant: Int
+    /// Seconds the jobs run.
+    let duration: Int
+    /// Time compression of the jobs' and the batch job's intervals.
+    let speed: Double
+    let intensity: Double
+    let seed: Int
+    /// The batch interval before `speed`, seconds (LIMS: 600).
+    let interval: Double
+    let quick: Bool
+    /// One creation time for every database's seed records, so they start equal.
+    let createdBefore: String
+    /// Names the run's databases, topics and groups apart from any other run's.
+    let runID: String
+
+    /// Seconds between batch runs, after compression.
+    var batchPeriod: Double { interval / speed }
+
+    /// The database of each role: the producer and one consumer DB per variant.
+    func database(_ role: String) -> String { "bwexp_\(runID)_\(role)" }
+}
