@@ -1,0 +1,72 @@
+import Foundation
+
+extension Experiment {
+    /// Turns the snapshots at the start of the workload and at the end of the catch-up into
+    /// `results.json`'s figures.
+    func results(before: Snapshot, after: Snapshot, independent: [Variant: ExperimentResults.IndependentCount],
+                 started: Date) async throws -> ExperimentResults {
+        func delta(_ service: String, _ name: String, _ labels: [String: String] = [:]) -> Double {
+            (after.metrics[service]?.sum(name, labels) ?? 0) - (before.metrics[service]?.sum(name, labels) ?? 0)
+        }
+        let changes = ExperimentResults.Changes(
+            count: Int(delta("image-api", "image_api_image", ["format": "envelope"])),
+            byOp: Dictionary(uniqueKeysWithValues: ["create", "update", "delete"].map {
+                ($0, Int(delta("image-api", "image_api_image", ["format": "envelope", "op": $0])))
+            }),
+            jobsOperationsSucceeded: Int(delta("jobs", "jobs_operations_total", ["outcome": "success"])),
+            jobsOperationsFailed: Int(delta("jobs", "jobs_operations_total") - delta("jobs", "jobs_operations_total", ["outcome": "success"])))
+
+        let variants = Variant.allCases.map { variant in
+            let hops = [variant.sourceRelay, variant.consumerRelay].map { hop($0, before, after) }
+            let bytes = hops.reduce(0) { $0 + $1.bytes }
+            let payload: [ExperimentResults.Payload]
+            let applier = "db-synchronizer-\(variant.role)"
+            switch variant {
+            case .streamEnvelope, .streamLegacy:
+                let format = variant == .streamEnvelope ? "envelope" : "legacy"
+                payload = [
+                    .init(metric: "image-api image_api_image_size{format=\"\(format)\"}",
+                          bytes: delta("image-api", "image_api_image_size", ["format": format])),
+                    .init(metric: "consumer-\(variant.role) consumer_bytes_consumed_total",
+                          bytes: delta("consumer-\(variant.role)", "consumer_bytes_consumed_total")),
+                ]
+            case .batchFull, .batchIncremental:
+                payload = ["db_synchronization_job_image_size", "db_synchronization_job_bytes_read_total",
+                           "db_synchronization_job_bytes_written_total"].map {
+                    .init(metric: "\(applier) \($0)", bytes: delta(applier, $0))
+                }
+            }
+            return ExperimentResults.VariantResult(
+                name: variant.rawValue, summary: variant.summary, hops: hops, bytes: bytes,
+                bytesPerChange: changes.count > 0 ? Double(bytes) / Double(changes.count) : 0,
+                payload: payload, independentCount: independent[variant], consumerDbEqual: true)
+        }
+        return ExperimentResults(
+            parameters: .init(store: plan.store.kind.rawValue, perPlant: plan.perPlant, durationSeconds: plan.duration,
+                              speed: plan.speed, intensity: plan.intensity, seed: plan.seed, batchIntervalSeconds: plan.interval,
+                              batchPeriodSeconds: plan.batchPeriod, quick: plan.quick, createdBefore: plan.createdBefore,
+                              runId: plan.runID),
+            versions: await RunEnvironment.versions(near: context.binaries),
+            machine: RunEnvironment.machine(),
+            startedAt: Self.iso8601(started), workloadStartedAt: Self.iso8601(before.date), finishedAt: Self.iso8601(Date()),
+            windowSeconds: before.instant.duration(to: after.instant) / .seconds(1),
+            changes: changes, variants: variants,
+            producerApiAndOutbox: hop(Topology.producerAPIRelay, before, after),
+            consumerDbsEqual: true,
+            notMeasuredYet: ["staleness per variant", "CPU seconds and peak RSS per variant", "the analytic model",
+                             "an independent count for the database hops"])
+    }
+
+    private func hop(_ relay: String, _ before: Snapshot, _ after: Snapshot) -> ExperimentResults.Hop {
+        let start = before.relays[relay] ?? .init(), end = after.relays[relay] ?? .init()
+        return ExperimentResults.Hop(
+            relay: relay, between: Topology.between(relay),
+            bytesUp: end.bytesUpstream - start.bytesUpstream, bytesDown: end.bytesDownstream - start.bytesDownstream,
+            totalBytesUp: end.bytesUpstream, totalBytesDown: end.bytesDownstream,
+            connectionsAccepted: end.connectionsAccepted)
+    }
+
+    static func iso8601(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+    }
+}
