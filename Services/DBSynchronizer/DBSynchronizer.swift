@@ -108,11 +108,7 @@ struct DBSynchronizer {
         return (producer, consumer)
     }
 
-    /// The engine, its run duration in buckets that fit runs of milliseconds to minutes.
     private func makeSynchronizer(producer: any SyncableImageRepository, consumer: any SyncableImageRepository) -> BatchSynchronizer {
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.durationHistogramBuckets[BatchSyncMetrics.runDurationLabel] = BatchSyncMetrics.runDurationBuckets
-        return BatchSynchronizer(producer: producer, consumer: consumer, settings: settings.batch,
-                                 metrics: BatchSyncMetrics(factory: factory), logger: logger)
+        BatchSynchronizer(producer: producer, consumer: consumer, settings: settings.batch, logger: logger)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatchSync
 import ServiceKit
 
 /// `db-synchronizer`: LIMS's batch sync. Copies the producer DB into the consumer DB once at
@@ -18,7 +19,10 @@ struct DBSynchronizerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try server.resolve(defaultPort: 5053)
-        let registry = Observability.bootstrap(level: settings.logLevel)
+        let registry = Observability.bootstrap(level: settings.logLevel, histogramBuckets: [
+            BatchSyncMetrics.runDurationLabel: BatchSyncMetrics.runDurationBuckets,
+            BatchSyncMetrics.stalenessLabel: BatchSyncMetrics.stalenessBuckets,
+        ])
         let app = DBSynchronizer(server: settings, settings: try sync.resolve(settings.source), registry: registry)
         if sync.once {
             try await app.runOnce()

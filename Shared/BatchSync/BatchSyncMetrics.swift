@@ -13,6 +13,15 @@ public final class BatchSyncMetrics: Sendable {
         .seconds(10), .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(600),
     ]
 
+    public static let stalenessLabel = "db_synchronization_job_staleness_seconds"
+    /// Buckets for `stalenessLabel`: a change waits for the next run, up to an interval (600 s)
+    /// and the run's own length, and longer when runs fail.
+    public static let stalenessBuckets: [Duration] = [
+        .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(450),
+        .seconds(600), .seconds(900), .seconds(1200), .seconds(1800), .seconds(3600), .seconds(7200),
+    ]
+
     /// The values of the `outcome` label of `db_synchronization_job_runs_total`.
     public enum Outcome: String, Sendable, CaseIterable {
         case success
@@ -25,6 +34,8 @@ public final class BatchSyncMetrics: Sendable {
     struct PerMode: Sendable {
         let recordsRead, recordsWritten, recordsApplied, bytesRead, bytesWritten: Counter
         let duration: Metrics.Timer
+        /// Per record a run changed: the end of its page's write minus the record's last change.
+        let staleness: Metrics.Timer
         let runs: [Outcome: Counter]
     }
 
@@ -32,8 +43,8 @@ public final class BatchSyncMetrics: Sendable {
     private let perMode: [BatchSyncMode: PerMode]
     private let lastSuccess: Gauge
 
-    /// - Parameter factory: where the metrics go; a service passes one that gives
-    ///   `runDurationLabel` the `runDurationBuckets`.
+    /// - Parameter factory: where the metrics go; a service gives `runDurationLabel` and
+    ///   `stalenessLabel` their buckets.
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         transferred = Dictionary(uniqueKeysWithValues: Plant.allCases.map { plant in
             let dimensions = [("plant", plant.rawValue)]
@@ -50,6 +61,7 @@ public final class BatchSyncMetrics: Sendable {
                 recordsApplied: counter("records_applied"), bytesRead: counter("bytes_read"),
                 bytesWritten: counter("bytes_written"),
                 duration: Metrics.Timer(label: Self.runDurationLabel, dimensions: dimensions, factory: factory),
+                staleness: Metrics.Timer(label: Self.stalenessLabel, dimensions: dimensions, factory: factory),
                 runs: Dictionary(uniqueKeysWithValues: Outcome.allCases.map { outcome in
                     (outcome, Counter(label: "db_synchronization_job_runs_total",
                                       dimensions: dimensions + [("outcome", outcome.rawValue)], factory: factory))
@@ -69,6 +81,13 @@ public final class BatchSyncMetrics: Sendable {
         perMode[mode]?.recordsWritten.increment(by: records)
         perMode[mode]?.bytesWritten.increment(by: bytes)
         perMode[mode]?.recordsApplied.increment(by: applied)
+    }
+
+    /// Records, for each record a page changed, how long its last change waited for the copy.
+    func changed(_ records: [Image], visibleAt microseconds: Int64, mode: BatchSyncMode) {
+        for record in records {
+            perMode[mode]?.staleness.recordMicroseconds(max(0, microseconds - record.lastChangedAt.microsecondsSinceEpoch))
+        }
     }
 
     func ended(_ outcome: Outcome, mode: BatchSyncMode, duration: Duration) {

@@ -97,9 +97,15 @@ public struct BatchSynchronizer: Sendable {
             report.bytesRead += bytes
             metrics.read(records: page.count, bytes: bytes, mode: settings.mode)
 
+            // Which records the write will change: only they have a staleness to report.
+            let stored = try await attempt(.consumer, "reading the versions of \(plant.rawValue) records \(page[0].id)–\(last.id)") {
+                try await consumer.replicaStates(plant: plant, ids: page.map(\.id))
+            }
             let applied = try await attempt(.consumer, "writing \(plant.rawValue) records \(page[0].id)–\(last.id)") {
                 try await consumer.applyReplicaWrites(page.map { ReplicaWrite.upsert(plant, $0) })
             }
+            metrics.changed(page.filter { record in stored[record.id].map { $0.version < record.version } ?? true },
+                            visibleAt: Timestamp.currentMicroseconds(), mode: settings.mode)
             report.recordsWritten += page.count
             report.recordsApplied += applied
             report.bytesWritten += bytes

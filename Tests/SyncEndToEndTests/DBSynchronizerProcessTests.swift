@@ -59,6 +59,8 @@ import Testing
             #expect(summary.hasPrefix("full of every record: read 60, wrote 60, applied 60 records"), "\(summary)")
             #expect(try await Self.value(of: #"db_synchronization_job_image{plant="potato"}"#, in: client) == 20)
             #expect(try await Self.value(of: #"db_synchronization_job_runs_total{mode="full",outcome="success"}"#, in: client) == 1)
+            // Every record was new to the consumer DB: each has its staleness.
+            #expect(try await Self.value(of: #"db_synchronization_job_staleness_seconds_count{mode="full"}"#, in: client) == 60)
             #expect(try await (Self.value(of: #"db_synchronization_job_image_size{plant="tomato"}"#, in: client) ?? 0) > 20 * 2 * 10_000)
             #expect(try await client.request("GET", "/ready").status == 200)
             #expect(try await comparison.compare().isEqual)
