@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One process the runner started (a LeafSync service, a seeder, a Tansu broker), its output
 /// in a log file of its own.
@@ -21,10 +22,28 @@ final class ChildProcess: @unchecked Sendable {
             process.standardOutput = log
             process.standardError = log
             process.standardInput = FileHandle.nullDevice
-            try process.run()
+            try Self.launch(process)
         } catch {
             throw ExperimentError(.process, "cannot start \(name) (\(executable.path)): \(error)")
         }
+    }
+
+    /// Runs `process` from a fresh thread with an empty signal mask. A child inherits the mask
+    /// of the thread that spawns it, and Swift's worker threads block signals: a Tansu started
+    /// from one never sees SIGTERM.
+    private static func launch(_ process: Process) throws {
+        let failure = Mutex<(any Error)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            var empty = sigset_t()
+            sigemptyset(&empty)
+            pthread_sigmask(SIG_SETMASK, &empty, nil)
+            do { try process.run() } catch { failure.withLock { $0 = error } }
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     var isRunning: Bool { process.isRunning }

@@ -7,7 +7,7 @@ import ServiceKit
 /// The PostgreSQL or MongoDB server the run's databases live on: makes their URLs (direct, or
 /// through a relay on another loopback port), creates them and drops them.
 struct DatabaseServer: Sendable {
-    enum Kind: String, Sendable { case postgres, mongo }
+    enum Kind: String, Sendable, CaseIterable { case postgres, mongo }
 
     let kind: Kind
     let host: String

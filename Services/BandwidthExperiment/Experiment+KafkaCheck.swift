@@ -47,6 +47,8 @@ extension Experiment {
                 relay: relayName,
                 source: "librdkafka statistics: tx_bytes/rx_bytes of \(producer.name) (\(producerPrefix)_kafka_*) + \(consumer.name)",
                 independentBytesUp: up, independentBytesDown: down, relayBytesUp: relayUp, relayBytesDown: relayDown,
+                producerBytesUp: Int64(produced[0]), producerBytesDown: Int64(produced[1]),
+                consumerBytesUp: Int64(current[0]), consumerBytesDown: Int64(current[1]),
                 deviation: independent > 0 ? abs(Double(relayUp + relayDown) - independent) / independent : 1,
                 bracketBytes: (relayAfter.bytesUpstream + relayAfter.bytesDownstream)
                     - (previousRelay.bytesUpstream + previousRelay.bytesDownstream))

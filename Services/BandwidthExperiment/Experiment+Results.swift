@@ -4,7 +4,7 @@ extension Experiment {
     /// Turns the snapshots at the start of the workload and at the end of the catch-up into
     /// `results.json`'s figures.
     func results(before: Snapshot, after: Snapshot, independent: [Variant: ExperimentResults.IndependentCount],
-                 started: Date) async throws -> ExperimentResults {
+                 kernel: [String: ExperimentResults.KernelCount], started: Date) async throws -> ExperimentResults {
         func delta(_ service: String, _ name: String, _ labels: [String: String] = [:]) -> Double {
             (after.metrics[service]?.sum(name, labels) ?? 0) - (before.metrics[service]?.sum(name, labels) ?? 0)
         }
@@ -17,7 +17,7 @@ extension Experiment {
             jobsOperationsFailed: Int(delta("jobs", "jobs_operations_total") - delta("jobs", "jobs_operations_total", ["outcome": "success"])))
 
         let variants = Variant.allCases.map { variant in
-            let hops = [variant.sourceRelay, variant.consumerRelay].map { hop($0, before, after) }
+            let hops = [variant.sourceRelay, variant.consumerRelay].map { hop($0, before, after, kernel[$0]) }
             let bytes = hops.reduce(0) { $0 + $1.bytes }
             let payload: [ExperimentResults.Payload]
             let applier = "db-synchronizer-\(variant.role)"
@@ -44,26 +44,27 @@ extension Experiment {
         return ExperimentResults(
             parameters: .init(store: plan.store.kind.rawValue, perPlant: plan.perPlant, durationSeconds: plan.duration,
                               speed: plan.speed, intensity: plan.intensity, seed: plan.seed, batchIntervalSeconds: plan.interval,
-                              batchPeriodSeconds: plan.batchPeriod, quick: plan.quick, createdBefore: plan.createdBefore,
+                              batchPeriodSeconds: plan.batchPeriod, watermarkMarginSeconds: plan.watermarkMargin, quick: plan.quick, createdBefore: plan.createdBefore,
                               runId: plan.runID),
             versions: await RunEnvironment.versions(near: context.binaries),
             machine: RunEnvironment.machine(),
             startedAt: Self.iso8601(started), workloadStartedAt: Self.iso8601(before.date), finishedAt: Self.iso8601(Date()),
             windowSeconds: before.instant.duration(to: after.instant) / .seconds(1),
             changes: changes, variants: variants,
-            producerApiAndOutbox: hop(Topology.producerAPIRelay, before, after),
+            producerApiAndOutbox: hop(Topology.producerAPIRelay, before, after, kernel[Topology.producerAPIRelay]),
             consumerDbsEqual: true,
             notMeasuredYet: ["staleness per variant", "CPU seconds and peak RSS per variant", "the analytic model",
-                             "an independent count for the database hops"])
+                             "report.md and charts"])
     }
 
-    private func hop(_ relay: String, _ before: Snapshot, _ after: Snapshot) -> ExperimentResults.Hop {
+    private func hop(_ relay: String, _ before: Snapshot, _ after: Snapshot,
+                     _ kernel: ExperimentResults.KernelCount?) -> ExperimentResults.Hop {
         let start = before.relays[relay] ?? .init(), end = after.relays[relay] ?? .init()
         return ExperimentResults.Hop(
             relay: relay, between: Topology.between(relay),
             bytesUp: end.bytesUpstream - start.bytesUpstream, bytesDown: end.bytesDownstream - start.bytesDownstream,
             totalBytesUp: end.bytesUpstream, totalBytesDown: end.bytesDownstream,
-            connectionsAccepted: end.connectionsAccepted)
+            connectionsAccepted: end.connectionsAccepted, kernelCount: kernel)
     }
 
     static func iso8601(_ date: Date) -> String {

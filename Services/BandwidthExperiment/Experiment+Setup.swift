@@ -70,6 +70,7 @@ extension Experiment {
             synchronizers[variant] = try await ServiceEndpoint.start("db-synchronizer-\(variant.role)", executable: "db-synchronizer", arguments: [
                 "--producer-url", url("producer", via: variant.sourceRelay), "--consumer-url", url(variant.role, via: variant.consumerRelay),
                 "--mode", variant.role, "--interval", "\(plan.interval)", "--speed", "\(plan.speed)",
+                "--watermark-margin", "\(plan.watermarkMargin)",
                 "--job-name", "bwexp-\(plan.runID)-\(variant.role)",
             ], context: context)
         }

@@ -34,10 +34,11 @@ struct Experiment: Sendable {
         try await catchUp(topology)
         let after = try await snapshot(topology)
 
-        context.progress.phase("comparing the broker relays with librdkafka's statistics")
+        context.progress.phase("comparing the relays with librdkafka's statistics and the kernel's socket counters")
         let independent = try await independentCounts(topology)
+        let kernel = try await kernelCounts(topology)
         context.progress.finish()
-        return try await results(before: before, after: after, independent: independent, started: started)
+        return try await results(before: before, after: after, independent: independent, kernel: kernel, started: started)
     }
 
     /// Runs the jobs for the planned duration, failing early when any process dies.

@@ -10,6 +10,8 @@ struct ExperimentResults: Codable, Sendable {
         var seed: Int
         var batchIntervalSeconds: Double
         var batchPeriodSeconds: Double
+        /// Not compressed by `speed`: an incremental run re-reads the changes of this many real seconds.
+        var watermarkMarginSeconds: Double
         var quick: Bool
         var createdBefore: String
         var runId: String
@@ -44,6 +46,8 @@ struct ExperimentResults: Codable, Sendable {
         var totalBytesUp: UInt64
         var totalBytesDown: UInt64
         var connectionsAccepted: UInt64
+        /// The kernel's independent count, since the start, taken after the catch-up.
+        var kernelCount: KernelCount?
         var bytes: UInt64 { bytesUp + bytesDown }
     }
 
@@ -62,9 +66,30 @@ struct ExperimentResults: Codable, Sendable {
         var independentBytesDown: Int64
         var relayBytesUp: UInt64
         var relayBytesDown: UInt64
+        /// The two clients apart (librdkafka's figures): what the producer and the consumer each moved.
+        var producerBytesUp: Int64
+        var producerBytesDown: Int64
+        var consumerBytesUp: Int64
+        var consumerBytesDown: Int64
         /// |relay − independent| / independent, over both directions.
         var deviation: Double
         /// Relay bytes between the scrapes that bracket the report: the sampling uncertainty.
+        var bracketBytes: UInt64
+    }
+
+    /// A relay against the kernel's byte counters of the sockets it accepted (`ss -tin`), at one instant.
+    struct KernelCount: Codable, Sendable {
+        var bytesUp: UInt64
+        var bytesDown: UInt64
+        var sockets: Int
+        /// Connections already closed, whose bytes the kernel no longer reports: the count is
+        /// complete only when this is 0.
+        var connectionsClosed: Int
+        var relayBytesUp: UInt64
+        var relayBytesDown: UInt64
+        /// |relay − kernel| / kernel, over both directions.
+        var deviation: Double
+        /// Relay bytes moved while `ss` ran.
         var bracketBytes: UInt64
     }
 

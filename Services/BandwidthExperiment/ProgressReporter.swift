@@ -3,7 +3,7 @@ import Synchronization
 
 /// The run's progress with elapsed time and ETA: a bar redrawn in place when stdout is a
 /// terminal, a plain line every few seconds otherwise (logs, CI). The ETA counts the rest of
-/// the workload plus an estimate of the catch-up (two batch periods and the drains).
+/// the workload plus an estimate of the catch-up (a batch period and the checks).
 final class ProgressReporter: Sendable {
     private struct State {
         var phase = "starting"
@@ -20,7 +20,7 @@ final class ProgressReporter: Sendable {
 
     init(workload: Duration, batchPeriod: Duration) {
         self.workload = workload
-        catchUpEstimate = batchPeriod * 2 + .seconds(15)
+        catchUpEstimate = batchPeriod + .seconds(10)
     }
 
     func phase(_ name: String) {
@@ -29,7 +29,7 @@ final class ProgressReporter: Sendable {
             $0.phase = name
             if catchingUp { $0.catchUpStart = .now }
         }
-        if !isTerminal { print("progress: \(name) (elapsed \(Self.clock(start.duration(to: .now))))") }
+        if !isTerminal { emit("progress: \(name) (elapsed \(Self.clock(start.duration(to: .now))))\n") }
     }
 
     func startWorkload() {
@@ -40,8 +40,11 @@ final class ProgressReporter: Sendable {
     }
 
     func finish() {
-        state.withLock { $0.finished = true }
-        if isTerminal { print("") }
+        let wasFinished = state.withLock { state in
+            defer { state.finished = true }
+            return state.finished
+        }
+        if isTerminal && !wasFinished { emit("\n") }
     }
 
     /// Redraws (terminal) or prints (otherwise) until `finish()` or cancellation.
@@ -70,11 +73,15 @@ final class ProgressReporter: Sendable {
         if isTerminal {
             let filled = Int(fraction * 30)
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-            print("\r\u{1B}[2K[\(bar)] \(Int(fraction * 100))% \(line)", terminator: "")
-            fflush(stdout)
+            emit("\r\u{1B}[2K[\(bar)] \(Int(fraction * 100))% \(line)")
         } else {
-            print("progress: \(Int(fraction * 100))% \(line)")
+            emit("progress: \(Int(fraction * 100))% \(line)\n")
         }
+    }
+
+    /// Written unbuffered: stdout to a pipe or file is block-buffered, and progress must show now.
+    private func emit(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     /// `m:ss`.

@@ -29,6 +29,13 @@ enum ResultsTable {
                          + "\(bytes(UInt64(count.independentBytesUp + count.independentBytesDown))): "
                          + "\(String(format: "%.2f", count.deviation * 100))% apart")
         }
+        let hops = results.variants.flatMap(\.hops) + [api]
+        for hop in hops {
+            guard let kernel = hop.kernelCount else { continue }
+            let closed = kernel.connectionsClosed == 0 ? "" : " (\(kernel.connectionsClosed) connections closed earlier: incomplete)"
+            lines.append("\(hop.relay): relay \(bytes(kernel.relayBytesUp + kernel.relayBytesDown)), kernel sockets "
+                         + "\(bytes(kernel.bytesUp + kernel.bytesDown)): \(String(format: "%.2f", kernel.deviation * 100))% apart\(closed)")
+        }
         lines.append("every consumer DB equals the producer DB: \(results.consumerDbsEqual ? "yes" : "NO")")
         return lines.joined(separator: "\n")
     }

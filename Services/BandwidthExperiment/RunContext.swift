@@ -23,6 +23,8 @@ struct ExperimentPlan: Sendable {
     let seed: Int
     /// The batch interval before `speed`, seconds (LIMS: 600).
     let interval: Double
+    /// db-synchronizer's watermark margin in seconds (real time: `speed` does not divide it).
+    let watermarkMargin: Double
     let quick: Bool
     /// One creation time for every database's seed records, so they start equal.
     let createdBefore: String

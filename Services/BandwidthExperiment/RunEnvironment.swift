@@ -21,7 +21,7 @@ enum RunEnvironment {
     }
 
     /// The trimmed standard output of a command found on PATH, nil when it fails.
-    private static func output(of command: [String]) -> String? {
+    static func output(of command: [String]) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `bandwidth-experiment`: batch against stream sync on one workload, bytes measured on the wire.
+@main
+struct BandwidthExperimentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bandwidth-experiment",
+        abstract: "Run the LIMS jobs against stream (envelope, legacy) and batch (full, incremental) sync side by side "
+            + "and measure each path's bytes with counting relays.",
+        discussion: """
+        Starts two Tansu brokers, one image-api, two consumers, two db-synchronizers and the jobs on loopback, with \
+        a counting TCP relay in front of every server a sync path talks to; creates, seeds and drops its own databases \
+        on the given server. Writes results.json and the services' logs to --output-dir; exit 1 when a consumer DB \
+        differs from the producer DB at the end (README: "The bandwidth experiment").
+        """)
+
+    @Option(help: "The store of every database: postgres or mongo.")
+    var store: DatabaseServer.Kind = .postgres
+
+    @Option(help: "Images per plant seeded into every database (default 300; --quick 30).")
+    var perPlant: Int?
+
+    @Option(help: "Seconds the jobs run (default 600; --quick 60).")
+    var duration: Int?
+
+    @Option(help: "Time compression of the jobs' and the batch job's intervals (default 60; --quick 120).")
+    var speed: Double?
+
+    @Option(help: "The jobs' load multiplier (1, 10, 100 × LIMS's rates).")
+    var intensity: Double = 1
+
+    @Option(help: "Seed of the records and of the jobs' random choices.")
+    var seed: Int = 42
+
+    @Option(help: "The batch interval in seconds before --speed (LIMS: 600).")
+    var interval: Double = 600
+
+    @Option(help: "db-synchronizer's --watermark-margin in seconds, not compressed by --speed (default: its 60).")
+    var watermarkMargin: Double?
+
+    @Flag(help: "A small, fast run for the test suite: 30 images per plant, 60 s of jobs at speed 120 (batch every 5 s).")
+    var quick = false
+
+    @Option(help: "Where results.json and logs/ go (default ./bandwidth-experiment-<run id>).")
+    var outputDir: String?
+
+    @Option(help: "Folder of image-api, consumer, db-synchronizer, jobs and seeder (default: this executable's folder).")
+    var binDir: String?
+
+    @Option(help: "Tansu executable. Env LEAFSYNC_TANSU; default from the .venv next to the repository.")
+    var tansuPath: String?
+
+    @Option(help: "PostgreSQL server URL (any database in it is ignored). Env LEAFSYNC_POSTGRES_URL.")
+    var postgresURL: String?
+
+    @Option(help: "MongoDB server URL (any database in it is ignored). Env LEAFSYNC_MONGO_URL.")
+    var mongoURL: String?
+
+    func validate() throws {
+        guard intensity > 0, interval > 0, (speed ?? 1) > 0, (duration ?? 1) > 0, (perPlant ?? 1) > 0 else {
+            throw ValidationError("--intensity, --interval, --speed, --duration and --per-plant must be positive")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "bandwidth-experiment")
+        logger.logLevel = .warning
+        let launch = try RunLaunch(command: self, logger: logger)
+        let outcome = await launch.execute()
+        switch outcome {
+        case .success(let results):
+            print(ResultsTable.render(results))
+            print("results: \(launch.output.appendingPathComponent("results.json").path)")
+        case .failure(is CancellationError):
+            let message = "bandwidth-experiment: interrupted; every process and relay it started is stopped "
+                + "and its databases are dropped (logs: \(launch.logs.path))\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            throw ExitCode(130)
+        case .failure(let error):
+            FileHandle.standardError.write(Data("bandwidth-experiment: error: \(error)\nlogs: \(launch.logs.path)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+extension DatabaseServer.Kind: ExpressibleByArgument {}

