@@ -9,6 +9,8 @@
 # each path moved; finally it starts the jobs. The system keeps running in the background;
 # `scripts/run.sh down` stops it all.
 # Usage: scripts/run.sh [up|down|status]
+# Last, the bandwidth experiment's quick mode runs the four sync variants side by side on
+# databases and brokers of its own and prints the bytes each moved per change.
 # Settings: LEAFSYNC_STORES (postgres,mongo), LEAFSYNC_SEED_PER_PLANT (2000; MongoDB 300, the
 # local MongoDB-compatible server is slow), LEAFSYNC_API_TOKEN (none), LEAFSYNC_SPEED (60: the
 # jobs' and the batch job's intervals are divided by it, so the batch runs every 10 s and the
@@ -154,7 +156,7 @@ up() {
   # shellcheck disable=SC1091
   . "$RUN_DIR/env"
   log "building (release)"
-  release_build "" "$RUN_DIR/build.log" image-api consumer db-synchronizer jobs seeder verify
+  release_build "" "$RUN_DIR/build.log" image-api consumer db-synchronizer jobs seeder verify bandwidth-experiment
   stop_services
   # One creation time for all sides, so producer and consumers start with equal records.
   created=$(date -u +%Y-%m-%dT%H:%M:%S)
@@ -178,6 +180,12 @@ up() {
       --image-api-url "http://127.0.0.1:$(port image-api "$store")" --speed "$SPEED" --autostart false
   done
   for store in ${STORES//,/ }; do experiment "$store"; done
+  if [ "${LEAFSYNC_EXPERIMENT:-1}" != 0 ]; then
+    log "the bandwidth experiment, quick mode (about 80 s; LEAFSYNC_EXPERIMENT=0 skips it): all four sync variants on one workload"
+    "$BIN/bandwidth-experiment" --quick --store postgres --output-dir "$RUN_DIR/experiment" \
+      >"$RUN_DIR/experiment.log" 2>&1 || { tail -n 30 "$RUN_DIR/experiment.log" >&2; die "the bandwidth experiment failed"; }
+    sed 's/^/    /' "$RUN_DIR/experiment.log" | grep -v '^    [0-9-]*T[0-9:.]*Z ' || true
+  fi
   printf '\nLeafSync is running (jobs and batch at %sx LIMS speed):\n' "$SPEED"
   for store in ${STORES//,/ }; do
     printf '  %-8s image-api http://127.0.0.1:%s/docs  consumer http://127.0.0.1:%s/docs\n' \
