@@ -2,8 +2,11 @@ extension Experiment {
     /// After the jobs stop: waits for their last operations, lets both streams drain, runs each
     /// batch job once more (stop then start runs it at once), and then requires every consumer
     /// DB to equal the producer DB.
+    /// - Returns: the snapshot taken once the streams drained, just before the batch jobs are
+    ///   triggered: the end of the batch variants' staleness window, since a run triggered early
+    ///   finds its records less stale than a scheduled run would.
     /// - Throws: `ExperimentError` `.notEqual` naming the first variant whose DB differs.
-    func catchUp(_ topology: Topology) async throws {
+    func catchUp(_ topology: Topology) async throws -> Snapshot {
         _ = try await Poll.until("the jobs to finish their operations in progress", timeout: .seconds(60)) {
             try await topology.jobs.isIdle() ? true : nil
         }
@@ -16,6 +19,7 @@ extension Experiment {
             }
             return true
         }
+        let batchEnd = try await snapshot(topology)
         for synchronizer in topology.synchronizers.values {
             try await synchronizer.job("stop")
             try await synchronizer.job("start")
@@ -26,6 +30,7 @@ extension Experiment {
             }
         }
         for variant in Variant.allCases { try await requireEqual(variant) }
+        return batchEnd
     }
 
     /// Compares until equal: a stream consumer may still be applying its last batch.

@@ -1,9 +1,9 @@
 import Foundation
 
 extension Experiment {
-    /// Turns the snapshots at the start of the workload and at the end of the catch-up into
-    /// `results.json`'s figures.
-    func results(before: Snapshot, after: Snapshot, independent: [Variant: ExperimentResults.IndependentCount],
+    /// Turns the snapshots at the start of the workload, before the last batch runs, at the end
+    /// of the catch-up and at the end of the idle window after it into `results.json`'s figures.
+    func results(before: Snapshot, batchEnd: Snapshot, after: Snapshot, idleEnd: Snapshot, independent: [Variant: ExperimentResults.IndependentCount],
                  kernel: [String: ExperimentResults.KernelCount], started: Date) async throws -> ExperimentResults {
         func delta(_ service: String, _ name: String, _ labels: [String: String] = [:]) -> Double {
             (after.metrics[service]?.sum(name, labels) ?? 0) - (before.metrics[service]?.sum(name, labels) ?? 0)
@@ -16,19 +16,18 @@ extension Experiment {
             jobsOperationsSucceeded: Int(delta("jobs", "jobs_operations_total", ["outcome": "success"])),
             jobsOperationsFailed: Int(delta("jobs", "jobs_operations_total") - delta("jobs", "jobs_operations_total", ["outcome": "success"])))
 
-        let variants = Variant.allCases.map { variant in
+        let variants = try Variant.allCases.map { variant in
             let hops = [variant.sourceRelay, variant.consumerRelay].map { hop($0, before, after, kernel[$0]) }
             let bytes = hops.reduce(0) { $0 + $1.bytes }
             let payload: [ExperimentResults.Payload]
-            let applier = "db-synchronizer-\(variant.role)"
+            let applier = variant.applier
             switch variant {
             case .streamEnvelope, .streamLegacy:
                 let format = variant == .streamEnvelope ? "envelope" : "legacy"
                 payload = [
                     .init(metric: "image-api image_api_image_size{format=\"\(format)\"}",
                           bytes: delta("image-api", "image_api_image_size", ["format": format])),
-                    .init(metric: "consumer-\(variant.role) consumer_bytes_consumed_total",
-                          bytes: delta("consumer-\(variant.role)", "consumer_bytes_consumed_total")),
+                    .init(metric: "\(applier) consumer_bytes_consumed_total", bytes: delta(applier, "consumer_bytes_consumed_total")),
                 ]
             case .batchFull, .batchIncremental:
                 payload = ["db_synchronization_job_image_size", "db_synchronization_job_bytes_read_total",
@@ -39,7 +38,9 @@ extension Experiment {
             return ExperimentResults.VariantResult(
                 name: variant.rawValue, summary: variant.summary, hops: hops, bytes: bytes,
                 bytesPerChange: changes.count > 0 ? Double(bytes) / Double(changes.count) : 0,
-                payload: payload, independentCount: independent[variant], consumerDbEqual: true)
+                payload: payload, independentCount: independent[variant], consumerDbEqual: true,
+                staleness: staleness(of: variant, before: before, batchEnd: batchEnd, after: after),
+                cost: try cost(of: variant, before: before, after: after, idleEnd: idleEnd, changes: changes.count))
         }
         return ExperimentResults(
             parameters: .init(store: plan.store.kind.rawValue, perPlant: plan.perPlant, durationSeconds: plan.duration,
@@ -52,9 +53,10 @@ extension Experiment {
             windowSeconds: before.instant.duration(to: after.instant) / .seconds(1),
             changes: changes, variants: variants,
             producerApiAndOutbox: hop(Topology.producerAPIRelay, before, after, kernel[Topology.producerAPIRelay]),
-            consumerDbsEqual: true,
-            notMeasuredYet: ["staleness per variant", "CPU seconds and peak RSS per variant", "the analytic model",
-                             "report.md and charts"])
+            sharedCost: try sharedCost(before: before, after: after, idleEnd: idleEnd, changes: changes.count),
+            consumerDbsEqual: true, methods: Self.methods,
+            notMeasuredYet: ["the analytic model", "report.md and charts", "the sweep", "the headline run at speed 1",
+                             "the Grafana view"])
     }
 
     private func hop(_ relay: String, _ before: Snapshot, _ after: Snapshot,

@@ -10,10 +10,12 @@ struct Experiment: Sendable {
     let plan: ExperimentPlan
     let context: RunContext
 
-    /// Every relay's counters and every service's metrics at one moment.
+    /// Every relay's counters, every service's metrics and every process's CPU time and peak
+    /// RSS (by process name) at one moment.
     struct Snapshot: Sendable {
         let relays: [String: TCPRelayStatistics]
         let metrics: [String: MetricsSnapshot]
+        let usage: [String: ProcessUsage]
         let instant: ContinuousClock.Instant
         let date: Date
     }
@@ -28,23 +30,28 @@ struct Experiment: Sendable {
         let before = try await snapshot(topology)
         try await topology.jobs.job("start")
         context.progress.startWorkload()
-        try await runWorkload(topology)
+        try await watch(topology, for: .seconds(plan.duration))
         try await topology.jobs.job("stop")
         context.progress.phase("catching up: streams drain, one last batch run each, then verify")
-        try await catchUp(topology)
+        let batchEnd = try await catchUp(topology)
         let after = try await snapshot(topology)
+        // Nothing changes any more: what each process uses anyway, its fixed cost. After the
+        // catch-up rather than before the workload, when the brokers are still settling.
+        context.progress.phase("measuring the idle cost for \(Int(plan.idleSeconds)) s")
+        try await watch(topology, for: .seconds(plan.idleSeconds))
+        let idleEnd = try await snapshot(topology)
 
         context.progress.phase("comparing the relays with librdkafka's statistics and the kernel's socket counters")
         let independent = try await independentCounts(topology)
         let kernel = try await kernelCounts(topology)
         context.progress.finish()
-        return try await results(before: before, after: after, independent: independent, kernel: kernel, started: started)
+        return try await results(before: before, batchEnd: batchEnd, after: after, idleEnd: idleEnd, independent: independent, kernel: kernel, started: started)
     }
 
-    /// Runs the jobs for the planned duration, failing early when any process dies.
-    private func runWorkload(_ topology: Topology) async throws {
-        let end = ContinuousClock.now + .seconds(plan.duration)
-        let processes = topology.services.map(\.process) + [topology.brokerA.process, topology.brokerB.process]
+    /// Lets the topology run for `duration`, failing early when any process dies.
+    private func watch(_ topology: Topology, for duration: Duration) async throws {
+        let end = ContinuousClock.now + duration
+        let processes = topology.processes
         while ContinuousClock.now < end {
             for process in processes { try process.checkRunning() }
             try await Task.sleep(for: min(.seconds(1), ContinuousClock.now.duration(to: end)))
@@ -54,7 +61,15 @@ struct Experiment: Sendable {
     func snapshot(_ topology: Topology) async throws -> Snapshot {
         var metrics: [String: MetricsSnapshot] = [:]
         for service in topology.services { metrics[service.name] = try await service.metrics() }
-        return Snapshot(relays: topology.relays.mapValues(\.statistics), metrics: metrics, instant: .now, date: Date())
+        var usage: [String: ProcessUsage] = [:]
+        for process in topology.processes {
+            guard let figures = ProcessUsage.read(pid: process.processID) else {
+                try process.checkRunning()
+                throw ExperimentError(.process, "cannot read /proc/\(process.processID) of \(process.name)")
+            }
+            usage[process.name] = figures
+        }
+        return Snapshot(relays: topology.relays.mapValues(\.statistics), metrics: metrics, usage: usage, instant: .now, date: Date())
     }
 
     /// Compares a variant's consumer DB with the producer DB, both read straight from the server.

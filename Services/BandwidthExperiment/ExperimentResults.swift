@@ -1,5 +1,5 @@
-/// `results.json`: every figure of a run with its parameters, versions and machine. Part 1
-/// measures bytes and correctness; `staleness` and `cost` are the places kept for part 2.
+/// `results.json`: every figure of a run with its parameters, versions and machine: bytes and
+/// correctness (part 1), staleness and cost per variant (part 2a).
 struct ExperimentResults: Codable, Sendable {
     struct Parameters: Codable, Sendable {
         var store: String
@@ -102,12 +102,12 @@ struct ExperimentResults: Codable, Sendable {
         var payload: [Payload]
         var independentCount: IndependentCount?
         var consumerDbEqual: Bool
-        /// Part 2: staleness percentiles and CPU/RSS cost; null until then.
-        var staleness: Double?
-        var cost: Double?
+        var staleness: Staleness
+        var cost: ProcessCost
     }
 
-    var schemaVersion = 1
+    /// 2: `staleness` and `cost` filled (objects, no longer null), `shared_cost` added.
+    var schemaVersion = 2
     var parameters: Parameters
     var versions: Versions
     var machine: Machine
@@ -120,6 +120,10 @@ struct ExperimentResults: Codable, Sendable {
     /// image-api ↔ producer DB (the API's writes, the outbox, legacy read-backs): shared by the
     /// stream variants and not attributed to either.
     var producerApiAndOutbox: Hop
+    /// image-api (the producer of both stream variants and the workload's API) and the brokers.
+    var sharedCost: [ProcessCost]
     var consumerDbsEqual: Bool
+    /// How staleness and cost were measured, in words (README: "The bandwidth experiment").
+    var methods: [String: String]
     var notMeasuredYet: [String]
 }

@@ -1,12 +1,12 @@
 import Foundation
 
 /// The short human summary printed after a run: bytes per variant and hop, per change, the
-/// payload the services counted, and the relay against librdkafka's own count.
+/// payload the services counted, the relay against librdkafka's own count, staleness and cost.
 enum ResultsTable {
     static func render(_ results: ExperimentResults) -> String {
         let parameters = results.parameters
         var lines = [
-            "bandwidth experiment (part 1: bytes) on \(parameters.store): \(parameters.perPlant) images per plant, "
+            "bandwidth experiment on \(parameters.store): \(parameters.perPlant) images per plant, "
                 + "\(parameters.durationSeconds) s of jobs at speed \(format(parameters.speed)) × intensity \(format(parameters.intensity)), "
                 + "batch every \(format(parameters.batchPeriodSeconds)) s",
             "changes: \(results.changes.count) (\(results.changes.byOp.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); "
@@ -36,13 +36,18 @@ enum ResultsTable {
             lines.append("\(hop.relay): relay \(bytes(kernel.relayBytesUp + kernel.relayBytesDown)), kernel sockets "
                          + "\(bytes(kernel.bytesUp + kernel.bytesDown)): \(String(format: "%.2f", kernel.deviation * 100))% apart\(closed)")
         }
+        lines += [""] + StalenessAndCostTable.render(results)
         lines.append("every consumer DB equals the producer DB: \(results.consumerDbsEqual ? "yes" : "NO")")
         return lines.joined(separator: "\n")
     }
 
     private static func row(_ columns: String...) -> String {
-        let widths = [22, 20, 20, 10, 13, 18]
-        return zip(columns, widths).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }
+        row(columns, widths: [22, 20, 20, 10, 13, 18])
+    }
+
+    /// The columns padded to `widths`, trailing blanks trimmed.
+    static func row(_ columns: [String], widths: [Int]) -> String {
+        zip(columns, widths).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }
             .joined(separator: " ").trimmingCharacters(in: .whitespaces)
     }
 

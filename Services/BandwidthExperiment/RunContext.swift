@@ -34,6 +34,9 @@ struct ExperimentPlan: Sendable {
     /// Seconds between batch runs, after compression.
     var batchPeriod: Double { interval / speed }
 
+    /// The idle window after the catch-up: one batch period (so it holds a scheduled run), at most 30 s.
+    var idleSeconds: Double { min(batchPeriod, 30) }
+
     /// The database of each role: the producer and one consumer DB per variant.
     func database(_ role: String) -> String { "bwexp_\(runID)_\(role)" }
 }

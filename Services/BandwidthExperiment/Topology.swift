@@ -26,6 +26,11 @@ struct Topology: Sendable {
         [imageAPI, jobs] + Variant.allCases.compactMap { consumers[$0] ?? synchronizers[$0] }
     }
 
+    /// Every long-running process: the services and the brokers.
+    var processes: [ChildProcess] {
+        services.map(\.process) + [brokerA.process, brokerB.process]
+    }
+
     /// The service that applies a variant's changes to its consumer DB.
     func applier(of variant: Variant) -> ServiceEndpoint {
         consumers[variant] ?? synchronizers[variant]!

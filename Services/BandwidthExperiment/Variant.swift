@@ -36,4 +36,13 @@ enum Variant: String, CaseIterable, Sendable {
 
     /// The relay in front of its consumer DB.
     var consumerRelay: String { "consumer-db-\(role)" }
+
+    var isStream: Bool { self == .streamEnvelope || self == .streamLegacy }
+
+    /// The process that applies its changes to its consumer DB, by its name in the run.
+    var applier: String { isStream ? "consumer-\(role)" : "db-synchronizer-\(role)" }
+
+    /// Its applier's staleness histogram (`ChangeConsumer.stalenessLabel`,
+    /// `BatchSyncMetrics.stalenessLabel`; spelled out to keep the runner off those modules).
+    var stalenessMetric: String { isStream ? "consumer_sync_staleness_seconds" : "db_synchronization_job_staleness_seconds" }
 }

@@ -147,9 +147,12 @@ public final class ChangeConsumer: Service, Sendable {
             switch outcome {
             case .applied:
                 counters?.applied.increment()
-                if case .event(let event) = change {
-                    metrics.staleness.recordMicroseconds(max(0, now - event.occurredAt))
+                // A legacy message has no `occurred_at`: its record's last change is that time.
+                let occurredAt = switch change {
+                case .event(let event): event.occurredAt
+                case .legacy(_, let image): image.lastChangedAt.microsecondsSinceEpoch
                 }
+                metrics.staleness.recordMicroseconds(max(0, now - occurredAt))
             case .stale:
                 counters?.stale.increment()
             case .rejected(let reason):

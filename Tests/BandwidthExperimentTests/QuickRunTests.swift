@@ -4,7 +4,8 @@ import TestSupport
 
 /// The real `bandwidth-experiment --quick` as a process against the real PostgreSQL server,
 /// judged from its results.json: correct, ordered as the model says, and measured truly (the
-/// relays against librdkafka's statistics on the broker hops and the kernel's on the others).
+/// relays against librdkafka's statistics on the broker hops and the kernel's on the others);
+/// staleness and cost present for every variant, the stream's far below the batch's.
 @Suite struct QuickRunTests {
     /// The built executables: `LEAFSYNC_BIN_DIR`, else this checkout's `.build/debug`.
     static var binaries: URL {
@@ -50,12 +51,15 @@ import TestSupport
 
         var perChange: [String: Double] = [:]
         var deviations: [String: Double] = [:]
+        var staleness: [String: [String: Any]] = [:]
         var hops = [json["producer_api_and_outbox"] as? [String: Any] ?? [:]]
         for variant in json["variants"] as? [[String: Any]] ?? [] {
             let name = variant["name"] as? String ?? "?"
             #expect(variant["consumer_db_equal"] as? Bool == true, "\(name)")
             perChange[name] = variant["bytes_per_change"] as? Double
             if let count = variant["independent_count"] as? [String: Any] { deviations[name] = count["deviation"] as? Double }
+            staleness[name] = variant["staleness"] as? [String: Any]
+            Self.expectMeasured([variant["cost"] as? [String: Any] ?? [:]], name)
             hops += variant["hops"] as? [[String: Any]] ?? []
         }
         // The database hops keep their connections open to the end, so the kernel's socket
@@ -72,6 +76,34 @@ import TestSupport
         for variant in ["stream-envelope", "stream-legacy"] {
             let deviation = try #require(deviations[variant], "\(variant) has no independent count")
             #expect(deviation < 0.05, "\(variant): the broker relay and librdkafka differ by \(deviation * 100)%")
+        }
+        Self.expectMeasured(json["shared_cost"] as? [[String: Any]] ?? [], "shared")
+        try Self.expectStreamFresherThanBatch(staleness)
+    }
+
+    /// Every process of a cost entry used CPU and memory.
+    static func expectMeasured(_ processes: [[String: Any]], _ entry: String) {
+        #expect(!processes.isEmpty, "\(entry): no cost")
+        for process in processes {
+            #expect((process["cpu_seconds"] as? Double ?? 0) > 0, "\(entry): \(process)")
+            #expect((process["peak_rss_bytes"] as? Int ?? 0) > 0, "\(entry): \(process)")
+        }
+    }
+
+    /// Each variant's staleness has observations; each stream's p99 is below both batches' p50
+    /// (bucket upper bounds: a stream's p99 bound below a batch's p50 bound means below it).
+    static func expectStreamFresherThanBatch(_ staleness: [String: [String: Any]]) throws {
+        func bound(_ variant: String, _ quantile: String) throws -> Double {
+            let figures = try #require(staleness[variant], "\(variant) has no staleness")
+            #expect(figures["count"] as? Int ?? 0 > 0, "\(variant): no staleness observed")
+            return try #require(figures["\(quantile)_upper_bound_seconds"] as? Double, "\(variant) has no \(quantile): \(figures)")
+        }
+        for stream in ["stream-envelope", "stream-legacy"] {
+            let p99 = try bound(stream, "p99")
+            for batch in ["batch-full", "batch-incremental"] {
+                let p50 = try bound(batch, "p50")
+                #expect(p99 < p50, "\(stream) staleness p99 ≤ \(p99) s is not below \(batch) p50 ≤ \(p50) s")
+            }
         }
     }
 }
