@@ -151,7 +151,7 @@ let package = Package(
         // The bandwidth experiment: runs the services above and measures each sync path's bytes.
         .executableTarget(name: "BandwidthExperiment", dependencies: [
             "TCPRelay", "HTTPClient", "HTTP", "ImageStores", "ImageModel", "StoreVerification", "Postgres", "Kafka", "ServiceKit",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Charts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/BandwidthExperiment"),
 
@@ -202,7 +202,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "BandwidthExperimentTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "BandwidthExperimentTests", dependencies: ["TestSupport", "BandwidthExperiment", "Charts"]),
         .testTarget(name: "ServiceKitTests", dependencies: [
             "ServiceKit", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

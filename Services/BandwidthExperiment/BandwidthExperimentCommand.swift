@@ -12,7 +12,8 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
         discussion: """
         Starts two Tansu brokers, one image-api, two consumers, two db-synchronizers and the jobs on loopback, with \
         a counting TCP relay in front of every server a sync path talks to; creates, seeds and drops its own databases \
-        on the given server. Writes results.json and the services' logs to --output-dir; exit 1 when a consumer DB \
+        on the given server. Writes results.json, report.md with its SVG charts and the services' logs to --output-dir \
+        (--report-only redraws the report from a results.json); exit 1 when a consumer DB \
         differs from the producer DB at the end (README: "The bandwidth experiment").
         """)
 
@@ -46,6 +47,9 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
     @Option(help: "Where results.json and logs/ go (default ./bandwidth-experiment-<run id>).")
     var outputDir: String?
 
+    @Option(help: "Only write report.md and its charts from this results.json into --output-dir (default: its folder); run nothing.")
+    var reportOnly: String?
+
     @Option(help: "Folder of image-api, consumer, db-synchronizer, jobs and seeder (default: this executable's folder).")
     var binDir: String?
 
@@ -67,6 +71,18 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "bandwidth-experiment")
         logger.logLevel = .warning
+        if let reportOnly {
+            let results = URL(fileURLWithPath: reportOnly)
+            do {
+                let files = try ReportWriter.write(try ReportWriter.load(results),
+                                                   to: outputDir.map { URL(fileURLWithPath: $0) } ?? results.deletingLastPathComponent())
+                print("report: \(files[0].path)")
+                return
+            } catch {
+                FileHandle.standardError.write(Data("bandwidth-experiment: error: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
         let launch = try RunLaunch(command: self, logger: logger)
         let outcome = await launch.execute()
         switch outcome {

@@ -40,7 +40,8 @@ extension Experiment {
                 bytesPerChange: changes.count > 0 ? Double(bytes) / Double(changes.count) : 0,
                 payload: payload, independentCount: independent[variant], consumerDbEqual: true,
                 staleness: staleness(of: variant, before: before, batchEnd: batchEnd, after: after),
-                cost: try cost(of: variant, before: before, after: after, idleEnd: idleEnd, changes: changes.count))
+                cost: try cost(of: variant, before: before, after: after, idleEnd: idleEnd, changes: changes.count),
+                batch: variant.isStream ? nil : batchFigures(applier, before, after))
         }
         return ExperimentResults(
             parameters: .init(store: plan.store.kind.rawValue, perPlant: plan.perPlant, durationSeconds: plan.duration,
@@ -55,8 +56,18 @@ extension Experiment {
             producerApiAndOutbox: hop(Topology.producerAPIRelay, before, after, kernel[Topology.producerAPIRelay]),
             sharedCost: try sharedCost(before: before, after: after, idleEnd: idleEnd, changes: changes.count),
             consumerDbsEqual: true, methods: Self.methods,
-            notMeasuredYet: ["the analytic model", "report.md and charts", "the sweep", "the headline run at speed 1",
+            notMeasuredYet: ["cumulative bytes over time (no time series recorded)", "the sweep", "the headline run at speed 1",
                              "the Grafana view"])
+    }
+
+    private func batchFigures(_ applier: String, _ before: Snapshot, _ after: Snapshot) -> ExperimentResults.BatchFigures {
+        func metrics(_ snapshot: Snapshot) -> MetricsSnapshot { snapshot.metrics[applier] ?? MetricsSnapshot(text: "") }
+        func delta(_ name: String) -> Double { metrics(after).sum(name, [:]) - metrics(before).sum(name, [:]) }
+        let duration = Histogram(metrics(after), "db_synchronization_job_run_duration_seconds")
+            .since(Histogram(metrics(before), "db_synchronization_job_run_duration_seconds"))
+        return .init(runs: delta("db_synchronization_job_runs_total"), recordsWritten: delta("db_synchronization_job_records_written_total"),
+                     bytesWritten: delta("db_synchronization_job_bytes_written_total"),
+                     meanRunSeconds: duration.count > 0 ? duration.sum / duration.count : nil)
     }
 
     private func hop(_ relay: String, _ before: Snapshot, _ after: Snapshot,

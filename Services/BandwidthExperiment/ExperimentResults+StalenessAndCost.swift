@@ -21,6 +21,13 @@ extension ExperimentResults {
         /// Batch only: records changed after the batch window's end, left out of the figures above:
         /// by the runner's early catch-up run (and the rest of a scheduled run in progress then, if any).
         var excludedCatchUpCount: Int?
+        /// The finite buckets, cumulative as Prometheus keeps them: the report's CDF. Nil in older results.
+        var buckets: [Bucket]?
+
+        struct Bucket: Codable, Sendable {
+            var upperBoundSeconds: Double
+            var cumulativeCount: Int
+        }
 
         init(_ histogram: Histogram, source: String, window: String, excludedCatchUpCount: Int? = nil) {
             self.source = source
@@ -33,6 +40,8 @@ extension ExperimentResults {
             meanSeconds = histogram.count > 0 ? histogram.sum / histogram.count : nil
             overflowCount = Int(histogram.overflow)
             self.excludedCatchUpCount = excludedCatchUpCount
+            buckets = histogram.buckets.filter { $0.upperBound.isFinite }
+                .map { Bucket(upperBoundSeconds: $0.upperBound, cumulativeCount: Int($0.count)) }
         }
     }
 

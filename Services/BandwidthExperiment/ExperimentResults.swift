@@ -104,6 +104,17 @@ struct ExperimentResults: Codable, Sendable {
         var consumerDbEqual: Bool
         var staleness: Staleness
         var cost: ProcessCost
+        /// Batch only (nil for stream and in older results): the model's inputs N and s.
+        var batch: BatchFigures?
+    }
+
+    /// A db-synchronizer's own counts over the window: runs, records and bytes written, run time.
+    struct BatchFigures: Codable, Sendable {
+        var runs: Double
+        var recordsWritten: Double
+        var bytesWritten: Double
+        /// Mean of `db_synchronization_job_run_duration_seconds` over the window; nil without runs.
+        var meanRunSeconds: Double?
     }
 
     /// 2: `staleness` and `cost` filled (objects, no longer null), `shared_cost` added.

@@ -82,6 +82,7 @@ struct RunLaunch {
         } catch {
             throw ExperimentError(.output, "cannot write \(file.path): \(error)")
         }
+        try ReportWriter.write(results, to: output)
     }
 
     /// The folder of the running executable.

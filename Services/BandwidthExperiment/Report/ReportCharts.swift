@@ -1,0 +1,70 @@
+import Charts
+import Foundation
+
+/// The report's SVG charts, by file name: bytes per change, the staleness CDF and the model's
+/// bytes per hour against the change rate. Variants in `Variant.allCases` order in every chart,
+/// so each keeps its colour.
+struct ReportCharts: Sendable {
+    static let bytesPerChange = "bytes-per-change.svg"
+    static let staleness = "staleness-cdf.svg"
+    static let model = "model-bytes-per-hour.svg"
+
+    let results: ExperimentResults
+    let model: BandwidthModel
+
+    func render() throws(ChartError) -> [(file: String, svg: String)] {
+        [(Self.bytesPerChange, try bytesPerChangeChart().render()),
+         (Self.staleness, try stalenessChart().render()),
+         (Self.model, try modelChart().render())]
+    }
+
+    func bytesPerChangeChart() -> BarChart {
+        let variants = results.variants.filter { $0.bytesPerChange > 0 }
+        return BarChart(title: "Bytes on the wire per change (relay-measured, all hops)",
+                        categories: variants.map(\.name), values: variants.map(\.bytesPerChange),
+                        y: Axis(title: "Bytes per change", unit: .bytes, scale: .log), xTitle: "Variant")
+    }
+
+    /// Steps over the finite bucket bounds (fraction of changes at or below each); from the
+    /// quantile bounds when the results carry no buckets.
+    func stalenessChart() -> LineChart {
+        let series = results.variants.compactMap { variant -> Series? in
+            let staleness = variant.staleness
+            guard staleness.count > 0 else { return nil }
+            let points: [(Double, Double)]
+            if let buckets = staleness.buckets, !buckets.isEmpty {
+                points = buckets.map { ($0.upperBoundSeconds, Double($0.cumulativeCount) / Double(staleness.count)) }
+            } else {
+                points = [(0.5, staleness.p50UpperBoundSeconds), (0.95, staleness.p95UpperBoundSeconds),
+                          (0.99, staleness.p99UpperBoundSeconds), (1, staleness.maxUpperBoundSeconds)]
+                    .compactMap { fraction, bound in bound.map { ($0, fraction) } }
+            }
+            let positive = points.filter { $0.0 > 0 }
+            return positive.isEmpty ? nil : Series(name: variant.name, xy: positive, style: .step)
+        }
+        let bucketed = results.variants.allSatisfy { $0.staleness.buckets?.isEmpty == false }
+        return LineChart(title: "Staleness per change (CDF over the " + (bucketed ? "histogram buckets)" : "quantile bounds: no buckets recorded)"),
+                         x: Axis(title: "Staleness", unit: .seconds, scale: .log),
+                         y: Axis(title: "Fraction of changes", range: 0...1), series: series, legend: .below)
+    }
+
+    /// Log-log, from 1/100 to 1000× the run's rate, the crossovers marked and the run's rate drawn.
+    func modelChart() -> LineChart {
+        let rate = max(model.inputs.changeRate, 1e-3)
+        let rates = (0...50).map { rate / 100 * pow(10, Double($0) / 10) }
+        let series = Variant.allCases.map { variant in
+            Series(name: variant.rawValue, xy: rates.map { ($0, max(model.bytesPerHour(variant, rate: $0), 1)) })
+        }
+        var annotations: [Annotation] = [.verticalLine(x: rate, label: "this run")]
+        for crossover in model.crossovers {
+            guard let at = crossover.rate, at >= rates[0], at <= rates[rates.count - 1] else { continue }
+            annotations.append(.marker(x: at, y: model.bytesPerHour(crossover.stream, rate: at),
+                                       label: "\(crossover.stream.role) = \(crossover.batch.role)"))
+        }
+        return LineChart(title: "Model: bytes per hour against the change rate (N = \(Fmt.number(model.inputs.records)), "
+                            + "s = \(Fmt.bytes(model.inputs.recordSize)), T = \(Fmt.seconds(model.inputs.period)))",
+                         x: Axis(title: "Change rate", unit: .number(unit: "changes/s"), scale: .log),
+                         y: Axis(title: "Bytes per hour", unit: .bytes, scale: .log), series: series,
+                         annotations: annotations, legend: .below)
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Writes `report.md` and its SVG charts into a folder, from results in memory or a
+/// `results.json` on disk (`--report-only`).
+enum ReportWriter {
+    /// The files written, report.md first.
+    @discardableResult
+    static func write(_ results: ExperimentResults, to folder: URL) throws -> [URL] {
+        let document = ReportDocument(results: results)
+        let charts: [(file: String, svg: String)]
+        do {
+            charts = try ReportCharts(results: results, model: document.model).render()
+        } catch {
+            throw ExperimentError(.output, "cannot draw the report's charts: \(error)")
+        }
+        let files = [("report.md", document.markdown)] + charts.map { ($0.file, $0.svg) }
+        return try files.map { name, text in
+            let file = folder.appendingPathComponent(name)
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: file)
+            } catch {
+                throw ExperimentError(.output, "cannot write \(file.path): \(error)")
+            }
+            return file
+        }
+    }
+
+    static func load(_ file: URL) throws -> ExperimentResults {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(ExperimentResults.self, from: Data(contentsOf: file))
+        } catch {
+            throw ExperimentError(.output, "cannot read \(file.path) as results.json: \(error)")
+        }
+    }
+}

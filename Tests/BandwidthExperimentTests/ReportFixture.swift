@@ -1,0 +1,65 @@
+import Foundation
+@testable import BandwidthExperiment
+
+/// A hand-made results.json small enough to compute the model by hand: T = 10 s, window 100 s,
+/// 50 changes (r = 0.5/s); batch-full wrote 1,000 records of 200 bytes in 10 runs (N = 100,
+/// s = 200); envelope events 100 bytes, legacy 400.
+enum ReportFixture {
+    static func results() throws -> ExperimentResults {
+        let json: [String: Any] = [
+            "schema_version": 2,
+            "parameters": ["store": "postgres", "per_plant": 30, "duration_seconds": 100, "speed": 60, "intensity": 1,
+                           "seed": 42, "batch_interval_seconds": 600, "batch_period_seconds": 10,
+                           "watermark_margin_seconds": 5, "quick": true, "created_before": "2026-12-02T00:00:00", "run_id": "fixture"],
+            "versions": ["librdkafka": "2.16.0"],
+            "machine": ["cores": 2, "memory_bytes": 1_000_000_000],
+            "started_at": "2026-12-02T00:00:00Z", "workload_started_at": "2026-12-02T00:00:01Z",
+            "finished_at": "2026-12-02T00:02:00Z", "window_seconds": 100,
+            "changes": ["count": 50, "by_op": ["create": 10, "update": 40, "delete": 0],
+                        "jobs_operations_succeeded": 50, "jobs_operations_failed": 0],
+            "variants": [
+                variant("stream-envelope", bytes: 30_000, payload: ("image-api image_api_image_size{format=\"envelope\"}", 5_000),
+                        stalenessBounds: [0.01, 0.05, 0.1], cumulative: [20, 49, 50]),
+                variant("stream-legacy", bytes: 60_000, payload: ("image-api image_api_image_size{format=\"legacy\"}", 20_000),
+                        stalenessBounds: [0.01, 0.05, 0.1], cumulative: [10, 45, 50]),
+                variant("batch-full", bytes: 200_000, payload: ("db-synchronizer-full db_synchronization_job_bytes_written_total", 200_000),
+                        stalenessBounds: [1, 5, 10], cumulative: [5, 25, 50],
+                        batch: ["runs": 10, "records_written": 1_000, "bytes_written": 200_000, "mean_run_seconds": 1]),
+                variant("batch-incremental", bytes: 20_000, payload: ("db-synchronizer-incremental db_synchronization_job_bytes_written_total", 10_000),
+                        stalenessBounds: [1, 5, 10], cumulative: [5, 25, 50],
+                        batch: ["runs": 10, "records_written": 50, "bytes_written": 10_000, "mean_run_seconds": 0.5]),
+            ],
+            "producer_api_and_outbox": hop("producer-db-api", 1_000),
+            "shared_cost": [cost("tansu-a")],
+            "consumer_dbs_equal": true, "methods": [String: String](), "not_measured_yet": [String](),
+        ]
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(ExperimentResults.self, from: JSONSerialization.data(withJSONObject: json))
+    }
+
+    private static func variant(_ name: String, bytes: Int, payload: (String, Double), stalenessBounds: [Double],
+                                cumulative: [Int], batch: [String: Any]? = nil) -> [String: Any] {
+        var result: [String: Any] = [
+            "name": name, "summary": name, "hops": [hop("\(name)-source", bytes / 2), hop("\(name)-db", bytes / 2)],
+            "bytes": bytes, "bytes_per_change": Double(bytes) / 50, "payload": [["metric": payload.0, "bytes": payload.1]],
+            "consumer_db_equal": true, "cost": cost(name),
+            "staleness": ["source": name, "window": "all", "count": 50, "overflow_count": 0, "mean_seconds": stalenessBounds[0],
+                          "p50_upper_bound_seconds": stalenessBounds[1], "p95_upper_bound_seconds": stalenessBounds[1],
+                          "p99_upper_bound_seconds": stalenessBounds[2], "max_upper_bound_seconds": stalenessBounds[2],
+                          "buckets": zip(stalenessBounds, cumulative).map { ["upper_bound_seconds": $0, "cumulative_count": $1] }],
+        ]
+        result["batch"] = batch
+        return result
+    }
+
+    private static func hop(_ relay: String, _ bytes: Int) -> [String: Any] {
+        ["relay": relay, "between": relay, "bytes_up": bytes / 2, "bytes_down": bytes - bytes / 2, "total_bytes_up": bytes / 2,
+         "total_bytes_down": bytes - bytes / 2, "connections_accepted": 1]
+    }
+
+    private static func cost(_ process: String) -> [String: Any] {
+        ["process": process, "role": process, "cpu_seconds": 1, "average_vcpu": 0.01, "vcpu_per_thousand_changes_per_second": 20,
+         "idle_average_vcpu": 0.005, "vcpu_per_thousand_changes_per_second_above_idle": 10, "peak_rss_bytes": 40_000_000]
+    }
+}
