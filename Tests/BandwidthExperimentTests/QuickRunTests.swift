@@ -22,15 +22,10 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let log = folder.appendingPathComponent("runner.log")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = binaries.appendingPathComponent("bandwidth-experiment")
-        process.arguments = ["--quick", "--store", store.rawValue, "--\(store.rawValue)-url", try store.serverURL(),
-                             "--bin-dir", binaries.path, "--output-dir", folder.path]
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try startLoggedProcess(binaries.appendingPathComponent("bandwidth-experiment"), [
+            "--quick", "--store", store.rawValue, "--\(store.rawValue)-url", try store.serverURL(),
+            "--bin-dir", binaries.path, "--output-dir", folder.path,
+        ], log: log)
         // The quick mode's budget is 3 minutes; a minute more before calling it hung.
         let status = try await eventually("bandwidth-experiment --quick to finish", timeout: .seconds(240)) {
             process.isRunning ? nil : process.terminationStatus

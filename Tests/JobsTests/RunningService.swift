@@ -8,7 +8,7 @@ import TestSupport
 final class RunningService: @unchecked Sendable {
     // @unchecked: `process` is only started, signalled and waited on, which Process allows from any thread.
     let name: String
-    private let process = Process()
+    private let process: Process
     private let output: URL
     private(set) var client: HTTPClient?
 
@@ -25,14 +25,8 @@ final class RunningService: @unchecked Sendable {
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], listens: Bool = true) async throws {
         name = executable
         output = FileManager.default.temporaryDirectory.appendingPathComponent("leafsync-jobs-tests-\(executable)-\(UUID()).log")
-        guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw TestFailure("cannot create \(output.path)") }
-        let handle = try FileHandle(forWritingTo: output)
-        process.executableURL = Self.binaries.appendingPathComponent(executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        process = try startLoggedProcess(Self.binaries.appendingPathComponent(executable), arguments,
+                                         environment: environment, log: output)
         if listens { client = try HTTPClient(url: "http://127.0.0.1:\(try await port())", timeout: .seconds(10)) }
     }
 

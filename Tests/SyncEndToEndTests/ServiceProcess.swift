@@ -24,15 +24,8 @@ final class ServiceProcess: @unchecked Sendable {
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         name = executable
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("leafsync-\(executable)-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logURL)
-        process = Process()
-        process.executableURL = Self.binaryDirectory.appendingPathComponent(executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        process = try startLoggedProcess(Self.binaryDirectory.appendingPathComponent(executable), arguments,
+                                         environment: environment, log: logURL)
     }
 
     deinit {
