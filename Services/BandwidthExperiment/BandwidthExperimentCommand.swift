@@ -38,8 +38,15 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
     @Option(help: "The batch interval in seconds before --speed (LIMS: 600).")
     var interval: Double = 600
 
-    @Option(help: "db-synchronizer's --watermark-margin in seconds, not compressed by --speed (default: its 60).")
+    @Option(help: "db-synchronizer's --watermark-margin in seconds (default: its 60 ÷ --speed).")
     var watermarkMargin: Double?
+
+    @Option(parsing: .upToNextOption,
+            help: "Sweep: one run per intensity (e.g. 1 10 100), at --per-plant; with --sweep-per-plant, one axis at a time.")
+    var sweepIntensity: [Double] = []
+
+    @Option(parsing: .upToNextOption, help: "Sweep: one run per DB size in images per plant (e.g. 100 300 1000), at --intensity.")
+    var sweepPerPlant: [Int] = []
 
     @Flag(help: "A small, fast run for the test suite: 30 images per plant, 60 s of jobs at speed 120 (batch every 5 s).")
     var quick = false
@@ -47,7 +54,7 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
     @Option(help: "Where results.json and logs/ go (default ./bandwidth-experiment-<run id>).")
     var outputDir: String?
 
-    @Option(help: "Only write report.md and its charts from this results.json into --output-dir (default: its folder); run nothing.")
+    @Option(help: "Only write report.md and its charts from this results.json, or sweep.md and its charts from this sweep folder, into --output-dir (default: its folder); run nothing.")
     var reportOnly: String?
 
     @Option(help: "Folder of image-api, consumer, db-synchronizer, jobs and seeder (default: this executable's folder).")
@@ -63,32 +70,51 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
     var mongoURL: String?
 
     func validate() throws {
-        guard intensity > 0, interval > 0, (speed ?? 1) > 0, (duration ?? 1) > 0, (perPlant ?? 1) > 0 else {
-            throw ValidationError("--intensity, --interval, --speed, --duration and --per-plant must be positive")
+        guard intensity > 0, interval > 0, (speed ?? 1) > 0, (duration ?? 1) > 0, (perPlant ?? 1) > 0,
+              sweepIntensity.allSatisfy({ $0 > 0 }), sweepPerPlant.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--intensity, --interval, --speed, --duration, --per-plant and the sweep values must be positive")
         }
     }
 
     func run() async throws {
         var logger = Logger(label: "bandwidth-experiment")
         logger.logLevel = .warning
-        if let reportOnly {
-            let results = URL(fileURLWithPath: reportOnly)
-            do {
-                let files = try ReportWriter.write(try ReportWriter.load(results),
-                                                   to: outputDir.map { URL(fileURLWithPath: $0) } ?? results.deletingLastPathComponent())
-                print("report: \(files[0].path)")
-                return
-            } catch {
-                FileHandle.standardError.write(Data("bandwidth-experiment: error: \(error)\n".utf8))
-                throw ExitCode.failure
+        do {
+            if let reportOnly {
+                try writeReport(from: URL(fileURLWithPath: reportOnly))
+            } else if let sweep = SweepPlan(base: .init(intensity: intensity, perPlant: perPlant ?? (quick ? 30 : 300)),
+                                            intensities: sweepIntensity, perPlants: sweepPerPlant) {
+                let output = URL(fileURLWithPath: outputDir ?? "bandwidth-experiment-sweep-\(Int(Date().timeIntervalSince1970))")
+                try await SweepRunner(plan: sweep, command: self, output: output, logger: logger).run()
+            } else {
+                _ = try await Self.finish(try RunLaunch(command: self, logger: logger))
             }
+        } catch let error as ExperimentError {
+            FileHandle.standardError.write(Data("bandwidth-experiment: error: \(error)\n".utf8))
+            throw ExitCode.failure
         }
-        let launch = try RunLaunch(command: self, logger: logger)
-        let outcome = await launch.execute()
-        switch outcome {
+    }
+
+    /// report.md from a results.json, or sweep.md from a sweep's folder.
+    private func writeReport(from source: URL) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder), isFolder.boolValue {
+            let files = try SweepReport(results: try SweepRunner.load(source)).write(to: outputDir.map { URL(fileURLWithPath: $0) } ?? source)
+            print("sweep report: \(files[0].path)")
+        } else {
+            let files = try ReportWriter.write(try ReportWriter.load(source),
+                                               to: outputDir.map { URL(fileURLWithPath: $0) } ?? source.deletingLastPathComponent())
+            print("report: \(files[0].path)")
+        }
+    }
+
+    /// Runs one experiment, prints its table, and turns a failure into the exit status.
+    static func finish(_ launch: RunLaunch) async throws -> ExperimentResults {
+        switch await launch.execute() {
         case .success(let results):
             print(ResultsTable.render(results))
             print("results: \(launch.output.appendingPathComponent("results.json").path)")
+            return results
         case .failure(is CancellationError):
             let message = "bandwidth-experiment: interrupted; every process and relay it started is stopped "
                 + "and its databases are dropped (logs: \(launch.logs.path))\n"

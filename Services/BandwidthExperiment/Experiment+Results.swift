@@ -4,7 +4,7 @@ extension Experiment {
     /// Turns the snapshots at the start of the workload, before the last batch runs, at the end
     /// of the catch-up and at the end of the idle window after it into `results.json`'s figures.
     func results(before: Snapshot, batchEnd: Snapshot, after: Snapshot, idleEnd: Snapshot, independent: [Variant: ExperimentResults.IndependentCount],
-                 kernel: [String: ExperimentResults.KernelCount], started: Date) async throws -> ExperimentResults {
+                 kernel: [String: ExperimentResults.KernelCount], timeline: [ExperimentResults.TimelineSample], started: Date) async throws -> ExperimentResults {
         func delta(_ service: String, _ name: String, _ labels: [String: String] = [:]) -> Double {
             (after.metrics[service]?.sum(name, labels) ?? 0) - (before.metrics[service]?.sum(name, labels) ?? 0)
         }
@@ -41,7 +41,8 @@ extension Experiment {
                 payload: payload, independentCount: independent[variant], consumerDbEqual: true,
                 staleness: staleness(of: variant, before: before, batchEnd: batchEnd, after: after),
                 cost: try cost(of: variant, before: before, after: after, idleEnd: idleEnd, changes: changes.count),
-                batch: variant.isStream ? nil : batchFigures(applier, before, after))
+                batch: variant.isStream ? nil : batchFigures(applier, before, after),
+                idleBytesPerSecond: idleRate(hops.map(\.relay), after, idleEnd))
         }
         return ExperimentResults(
             parameters: .init(store: plan.store.kind.rawValue, perPlant: plan.perPlant, durationSeconds: plan.duration,
@@ -55,9 +56,7 @@ extension Experiment {
             changes: changes, variants: variants,
             producerApiAndOutbox: hop(Topology.producerAPIRelay, before, after, kernel[Topology.producerAPIRelay]),
             sharedCost: try sharedCost(before: before, after: after, idleEnd: idleEnd, changes: changes.count),
-            consumerDbsEqual: true, methods: Self.methods,
-            notMeasuredYet: ["cumulative bytes over time (no time series recorded)", "the sweep", "the headline run at speed 1",
-                             "the Grafana view"])
+            consumerDbsEqual: true, timeline: timeline, methods: Self.methods)
     }
 
     private func batchFigures(_ applier: String, _ before: Snapshot, _ after: Snapshot) -> ExperimentResults.BatchFigures {
@@ -68,6 +67,15 @@ extension Experiment {
         return .init(runs: delta("db_synchronization_job_runs_total"), recordsWritten: delta("db_synchronization_job_records_written_total"),
                      bytesWritten: delta("db_synchronization_job_bytes_written_total"),
                      meanRunSeconds: duration.count > 0 ? duration.sum / duration.count : nil)
+    }
+
+    private func idleRate(_ relays: [String], _ after: Snapshot, _ idleEnd: Snapshot) -> Double {
+        let seconds = after.instant.duration(to: idleEnd.instant) / .seconds(1)
+        let bytes = relays.reduce(0.0) { sum, relay in
+            let start = after.relays[relay] ?? .init(), end = idleEnd.relays[relay] ?? .init()
+            return sum + Double((end.bytesUpstream - start.bytesUpstream) + (end.bytesDownstream - start.bytesDownstream))
+        }
+        return seconds > 0 ? bytes / seconds : 0
     }
 
     private func hop(_ relay: String, _ before: Snapshot, _ after: Snapshot,

@@ -28,6 +28,7 @@ struct Experiment: Sendable {
         let topology = try await startTopology()
 
         let before = try await snapshot(topology)
+        let timeline = recordTimeline(topology, from: before)
         try await topology.jobs.job("start")
         context.progress.startWorkload()
         try await watch(topology, for: .seconds(plan.duration))
@@ -35,6 +36,8 @@ struct Experiment: Sendable {
         context.progress.phase("catching up: streams drain, one last batch run each, then verify")
         let batchEnd = try await catchUp(topology)
         let after = try await snapshot(topology)
+        timeline.cancel()
+        let samples = await timeline.value + [Self.sample(after, since: before)]
         // Nothing changes any more: what each process uses anyway, its fixed cost. After the
         // catch-up rather than before the workload, when the brokers are still settling.
         context.progress.phase("measuring the idle cost for \(Int(plan.idleSeconds)) s")
@@ -45,7 +48,7 @@ struct Experiment: Sendable {
         let independent = try await independentCounts(topology)
         let kernel = try await kernelCounts(topology)
         context.progress.finish()
-        return try await results(before: before, batchEnd: batchEnd, after: after, idleEnd: idleEnd, independent: independent, kernel: kernel, started: started)
+        return try await results(before: before, batchEnd: batchEnd, after: after, idleEnd: idleEnd, independent: independent, kernel: kernel, timeline: samples, started: started)
     }
 
     /// Lets the topology run for `duration`, failing early when any process dies.

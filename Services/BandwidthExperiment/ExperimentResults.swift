@@ -106,6 +106,9 @@ struct ExperimentResults: Codable, Sendable {
         var cost: ProcessCost
         /// Batch only (nil for stream and in older results): the model's inputs N and s.
         var batch: BatchFigures?
+        /// Its hops' bytes per second in the idle window after the catch-up: what it moves
+        /// with nothing to sync (the stream's fetch polling). Nil in older results.
+        var idleBytesPerSecond: Double?
     }
 
     /// A db-synchronizer's own counts over the window: runs, records and bytes written, run time.
@@ -117,8 +120,17 @@ struct ExperimentResults: Codable, Sendable {
         var meanRunSeconds: Double?
     }
 
+    /// Each variant's wire bytes (all its hops) since the workload started, at one moment.
+    struct TimelineSample: Codable, Sendable {
+        var seconds: Double
+        /// image-api's change events so far.
+        var changes: Int
+        var bytes: [String: UInt64]
+    }
+
     /// 2: `staleness` and `cost` filled (objects, no longer null), `shared_cost` added.
-    var schemaVersion = 2
+    /// 3: `timeline` added.
+    var schemaVersion = 3
     var parameters: Parameters
     var versions: Versions
     var machine: Machine
@@ -134,7 +146,8 @@ struct ExperimentResults: Codable, Sendable {
     /// image-api (the producer of both stream variants and the workload's API) and the brokers.
     var sharedCost: [ProcessCost]
     var consumerDbsEqual: Bool
+    /// Sampled from the workload's start to the catch-up's end; nil in older results.
+    var timeline: [TimelineSample]?
     /// How staleness and cost were measured, in words (README: "The bandwidth experiment").
     var methods: [String: String]
-    var notMeasuredYet: [String]
 }

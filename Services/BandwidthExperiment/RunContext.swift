@@ -34,6 +34,9 @@ struct ExperimentPlan: Sendable {
     /// Seconds between batch runs, after compression.
     var batchPeriod: Double { interval / speed }
 
+    /// Seconds between timeline samples: about 240 over the workload, 1 to 15 s apart.
+    var sampleInterval: Double { min(max(Double(duration) / 240, 1), 15) }
+
     /// The idle window after the catch-up: one batch period (so it holds a scheduled run), at most 30 s.
     var idleSeconds: Double { min(batchPeriod, 30) }
 

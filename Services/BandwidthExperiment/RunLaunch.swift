@@ -9,7 +9,9 @@ struct RunLaunch {
     let output: URL
     var logs: URL { context.logDirectory }
 
-    init(command: BandwidthExperimentCommand, logger: Logger) throws {
+    /// One run as the flags say; a sweep passes each point's intensity, DB size and folder.
+    init(command: BandwidthExperimentCommand, logger: Logger, intensity: Double? = nil, perPlant: Int? = nil,
+         outputDir: String? = nil) throws {
         let environment = ProcessInfo.processInfo.environment
         let now = Date()
         let runID = now.formatted(.verbatim("\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
@@ -27,14 +29,17 @@ struct RunLaunch {
         guard server.kind == command.store else {
             throw ExperimentError(.configuration, "--store \(command.store.rawValue) needs a \(command.store.rawValue) URL")
         }
+        let speed = command.speed ?? (command.quick ? 120 : 60)
         plan = ExperimentPlan(
-            store: server, perPlant: command.perPlant ?? (command.quick ? 30 : 300), duration: command.duration ?? (command.quick ? 60 : 600),
-            speed: command.speed ?? (command.quick ? 120 : 60), intensity: command.intensity, seed: command.seed,
-            interval: command.interval, watermarkMargin: command.watermarkMargin ?? 60, quick: command.quick,
+            store: server, perPlant: perPlant ?? command.perPlant ?? (command.quick ? 30 : 300),
+            duration: command.duration ?? (command.quick ? 60 : 600), speed: speed, intensity: intensity ?? command.intensity,
+            seed: command.seed, interval: command.interval,
+            // db-synchronizer's 60 s default, compressed like the period it is a share of.
+            watermarkMargin: command.watermarkMargin ?? 60 / speed, quick: command.quick,
             createdBefore: now.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false)
                 .dateTimeSeparator(.standard).timeZone(separator: .omitted)).replacingOccurrences(of: "Z", with: ""),
             runID: runID)
-        output = URL(fileURLWithPath: command.outputDir ?? "bandwidth-experiment-\(runID)")
+        output = URL(fileURLWithPath: outputDir ?? command.outputDir ?? "bandwidth-experiment-\(runID)")
         let logDirectory = output.appendingPathComponent("logs")
         do {
             try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)

@@ -45,6 +45,7 @@ import TestSupport
         #expect(changes > 50, "the quick workload made only \(changes) changes")
 
         var perChange: [String: Double] = [:]
+        var bytes: [String: Int] = [:]
         var deviations: [String: Double] = [:]
         var staleness: [String: [String: Any]] = [:]
         var hops = [json["producer_api_and_outbox"] as? [String: Any] ?? [:]]
@@ -52,6 +53,7 @@ import TestSupport
             let name = variant["name"] as? String ?? "?"
             #expect(variant["consumer_db_equal"] as? Bool == true, "\(name)")
             perChange[name] = variant["bytes_per_change"] as? Double
+            bytes[name] = variant["bytes"] as? Int
             if let count = variant["independent_count"] as? [String: Any] { deviations[name] = count["deviation"] as? Double }
             staleness[name] = variant["staleness"] as? [String: Any]
             Self.expectMeasured([variant["cost"] as? [String: Any] ?? [:]], name)
@@ -74,6 +76,20 @@ import TestSupport
         }
         Self.expectMeasured(json["shared_cost"] as? [[String: Any]] ?? [], "shared")
         try Self.expectStreamFresherThanBatch(staleness)
+        try Self.expectTimelineEndsAtTheTotals(json["timeline"] as? [[String: Any]] ?? [], bytes: bytes, changes: changes)
+    }
+
+    /// Samples through the window, never decreasing, the last one taken with the totals' snapshot.
+    static func expectTimelineEndsAtTheTotals(_ timeline: [[String: Any]], bytes: [String: Int], changes: Int) throws {
+        #expect(timeline.count > 30, "a 60 s workload sampled every second has only \(timeline.count) samples")
+        let last = try #require(timeline.last)
+        #expect(last["changes"] as? Int == changes)
+        let lastBytes = last["bytes"] as? [String: Int] ?? [:]
+        #expect(lastBytes == bytes, "the timeline's last sample \(lastBytes) is not the variants' totals \(bytes)")
+        for (earlier, later) in zip(timeline, timeline.dropFirst()) {
+            let before = earlier["bytes"] as? [String: Int] ?? [:], after = later["bytes"] as? [String: Int] ?? [:]
+            #expect(before.allSatisfy { $0.value <= after[$0.key] ?? 0 } && (earlier["seconds"] as? Double ?? 0) < (later["seconds"] as? Double ?? 0))
+        }
     }
 
     /// Every process of a cost entry used CPU and memory.

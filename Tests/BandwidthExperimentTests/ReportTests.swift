@@ -49,14 +49,29 @@ import Testing
 
     @Test func crossovers() throws {
         // Stream = full at r = 2·N·s / (3·e·T) = 40,000 / (30·e).
-        let envelopeFull = try #require(model.crossover(.streamEnvelope, .batchFull).rate)
+        let envelopeFull = try #require(model.crossover(.streamEnvelope, .batchFull).rates.first)
         #expect(abs(envelopeFull - 40_000.0 / 3_000) < 1e-9)
-        let legacyFull = try #require(model.crossover(.streamLegacy, .batchFull).rate)
+        let legacyFull = try #require(model.crossover(.streamLegacy, .batchFull).rates.first)
         #expect(abs(legacyFull - 40_000.0 / 12_000) < 1e-9)
         // 3·e = 300 < 2·s = 400: the envelope meets incremental where incremental equals full;
         // 3·e = 1,200 > 400: legacy never does.
-        #expect(model.crossover(.streamEnvelope, .batchIncremental).rate == envelopeFull)
-        #expect(model.crossover(.streamLegacy, .batchIncremental).rate == nil)
+        #expect(model.crossover(.streamEnvelope, .batchIncremental).rates == [envelopeFull])
+        #expect(model.crossover(.streamLegacy, .batchIncremental).rates.isEmpty)
+        #expect(model.cheaper(model.crossover(.streamEnvelope, .batchFull)) == "stream-envelope below 13.3, batch-full above 13.3 changes/s")
+    }
+
+    /// With f = 100 B/s idle, stream = f + 300·r: incremental (400·r) is cheaper below r = 1 and
+    /// full (4,000 B/s) is cheaper above r = 3,900 ÷ 300 = 13; f moves the crossings, nothing else.
+    @Test func idleRateMovesTheCrossings() {
+        var inputs = model.inputs
+        inputs.envelopeIdleRate = 100
+        let idle = BandwidthModel(inputs: inputs)
+        #expect(idle.crossover(.streamEnvelope, .batchIncremental).rates == [1, 13])
+        #expect(idle.crossover(.streamEnvelope, .batchFull).rates == [13])
+        #expect(idle.cheaper(idle.crossover(.streamEnvelope, .batchIncremental))
+                == "batch-incremental below 1.00, stream-envelope from 1.00 to 13.0, batch-incremental above 13.0 changes/s")
+        #expect(idle.bytesPerHour(.streamEnvelope, rate: 0) == 360_000)
+        #expect(abs(idle.recordsMatching(.streamEnvelope, rate: 0.5) - 10 * 250 / 400) < 1e-9)
     }
 
     @Test func staleness() {
@@ -72,26 +87,42 @@ import Testing
             #expect(markdown.contains(heading), "\(heading)")
         }
         for variant in Variant.allCases { #expect(markdown.contains("| \(variant.rawValue) |")) }
-        for chart in [ReportCharts.bytesPerChange, ReportCharts.staleness, ReportCharts.model] {
+        for chart in [ReportCharts.bytesPerChange, ReportCharts.staleness, ReportCharts.model, ReportCharts.timeline] {
             #expect(markdown.contains("](\(chart))"), "\(chart)")
         }
         #expect(markdown.contains("**-50%**") && markdown.contains("**+100%**"))
-        #expect(markdown.contains("never: stream costs 3.00× incremental"))
+        #expect(markdown.contains("| stream-legacy | batch-incremental | never | batch-incremental at every rate |"))
     }
 
     @Test func writesReportAndWellFormedCharts() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = try ReportWriter.write(results, to: folder)
-        #expect(files.map(\.lastPathComponent) == ["report.md", ReportCharts.bytesPerChange, ReportCharts.staleness, ReportCharts.model])
-        for svg in files.dropFirst() {
-            let parser = XMLParser(data: try Data(contentsOf: svg))
-            let delegate = RootElement()
-            parser.delegate = delegate
-            #expect(parser.parse(), "\(svg.lastPathComponent): \(String(describing: parser.parserError))")
-            #expect(delegate.root == "svg", "\(svg.lastPathComponent)")
-        }
+        #expect(files.map(\.lastPathComponent) == ["report.md", ReportCharts.bytesPerChange, ReportCharts.staleness, ReportCharts.model,
+                                                   ReportCharts.timeline])
+        for svg in files.dropFirst() { try expectWellFormedSVG(svg) }
     }
+
+    /// One line per variant from its first byte on; the zero samples are left off the log axis.
+    @Test func timelineChartHasEveryVariant() throws {
+        let chart = try #require(ReportCharts(results: results, model: model).timelineChart())
+        #expect(chart.series.map(\.name) == Variant.allCases.map(\.rawValue))
+        #expect(chart.series.allSatisfy { $0.points.count == 2 && $0.points.allSatisfy { $0.y > 0 } })
+        #expect(chart.series.first { $0.name == "batch-full" }?.points.last?.y == 200_000)
+        var withoutTimeline = results
+        withoutTimeline.timeline = nil
+        #expect(ReportCharts(results: withoutTimeline, model: model).timelineChart() == nil)
+        #expect(!ReportDocument(results: withoutTimeline).markdown.contains(ReportCharts.timeline))
+    }
+}
+
+/// Parses an SVG file as XML and requires `<svg>` as its root element.
+func expectWellFormedSVG(_ file: URL) throws {
+    let parser = XMLParser(data: try Data(contentsOf: file))
+    let delegate = RootElement()
+    parser.delegate = delegate
+    #expect(parser.parse(), "\(file.lastPathComponent): \(String(describing: parser.parserError))")
+    #expect(delegate.root == "svg", "\(file.lastPathComponent)")
 }
 
 /// Remembers the document's first element.

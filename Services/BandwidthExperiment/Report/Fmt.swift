@@ -14,6 +14,9 @@ enum Fmt {
         return String(format: "%.\(decimals)f", value)
     }
 
+    /// A multiplier without trailing zeros: 1, 10, 2.5.
+    static func factor(_ value: Double) -> String { String(format: "%g", value) }
+
     static func percent(_ fraction: Double) -> String { String(format: "%+.0f%%", fraction * 100) }
 
     static func dollars(_ value: Double) -> String { String(format: "$%.2f", value) }

@@ -15,6 +15,9 @@ struct ModelInputs: Sendable, Equatable {
     var legacyEventSize: Double
     /// A full run's mean duration, when recorded.
     var runSeconds: Double?
+    /// f: bytes per second each stream moves with nothing to sync (measured idle; 0 if not recorded).
+    var envelopeIdleRate: Double = 0
+    var legacyIdleRate: Double = 0
     var notes: [String] = []
 
     /// r: changes per second in the window.
@@ -47,10 +50,15 @@ extension ModelInputs {
             notes.append("estimated (results.json has no batch counts): N = per plant × 3 plants + (creates − deletes) ÷ 2; "
                 + "s = batch-full's bytes_written ÷ ((⌊window ÷ T⌋ + 1) runs × N)")
         }
+        let idle = { (variant: Variant) in results.variant(variant)?.idleBytesPerSecond ?? 0 }
+        if results.variant(.streamEnvelope)?.idleBytesPerSecond != nil {
+            notes.append("f = a stream's relay bytes per second over the idle window after the catch-up (nothing to sync)")
+        }
         self.init(period: period, window: results.windowSeconds, changes: changes, records: records, recordSize: size,
                   envelopeEventSize: perChange(payload(.streamEnvelope, "image_api_image_size")),
                   legacyEventSize: perChange(payload(.streamLegacy, "image_api_image_size")),
-                  runSeconds: results.variant(.batchFull)?.batch?.meanRunSeconds, notes: notes)
+                  runSeconds: results.variant(.batchFull)?.batch?.meanRunSeconds,
+                  envelopeIdleRate: idle(.streamEnvelope), legacyIdleRate: idle(.streamLegacy), notes: notes)
     }
 }
 

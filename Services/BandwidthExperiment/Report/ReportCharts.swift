@@ -1,21 +1,44 @@
 import Charts
 import Foundation
 
-/// The report's SVG charts, by file name: bytes per change, the staleness CDF and the model's
-/// bytes per hour against the change rate. Variants in `Variant.allCases` order in every chart,
+/// The report's SVG charts, by file name: bytes per change, the staleness CDF, the model's
+/// bytes per hour against the change rate and, when the run recorded one, the cumulative bytes
+/// over time. Variants in `Variant.allCases` order in every chart,
 /// so each keeps its colour.
 struct ReportCharts: Sendable {
     static let bytesPerChange = "bytes-per-change.svg"
     static let staleness = "staleness-cdf.svg"
     static let model = "model-bytes-per-hour.svg"
+    static let timeline = "cumulative-bytes.svg"
 
     let results: ExperimentResults
     let model: BandwidthModel
 
     func render() throws(ChartError) -> [(file: String, svg: String)] {
-        [(Self.bytesPerChange, try bytesPerChangeChart().render()),
-         (Self.staleness, try stalenessChart().render()),
-         (Self.model, try modelChart().render())]
+        var charts = [(Self.bytesPerChange, try bytesPerChangeChart().render()),
+                      (Self.staleness, try stalenessChart().render()),
+                      (Self.model, try modelChart().render())]
+        if let timeline = timelineChart() { charts.append((Self.timeline, try timeline.render())) }
+        return charts
+    }
+
+    /// Log bytes against linear time, one line per variant (a line starts at its first byte:
+    /// zero has no place on a log axis); nil without a recorded timeline.
+    func timelineChart() -> LineChart? {
+        guard let samples = results.timeline, samples.count > 1 else { return nil }
+        let series = Variant.allCases.compactMap { variant -> Series? in
+            let points = samples.compactMap { sample in
+                sample.bytes[variant.rawValue].flatMap { $0 > 0 ? (sample.seconds, Double($0)) : nil }
+            }
+            return points.isEmpty ? nil : Series(name: variant.rawValue, xy: points)
+        }
+        guard !series.isEmpty else { return nil }
+        let jobs = Double(results.parameters.durationSeconds)
+        return LineChart(title: "Cumulative bytes on the wire per variant (relay-measured, all hops)",
+                         x: Axis(title: "Time since the workload started", unit: .seconds),
+                         y: Axis(title: "Bytes so far", unit: .bytes, scale: .log), series: series,
+                         annotations: jobs < samples[samples.count - 1].seconds ? [.verticalLine(x: jobs, label: "jobs stop")] : [],
+                         legend: .below)
     }
 
     func bytesPerChangeChart() -> BarChart {
@@ -57,9 +80,10 @@ struct ReportCharts: Sendable {
         }
         var annotations: [Annotation] = [.verticalLine(x: rate, label: "this run")]
         for crossover in model.crossovers {
-            guard let at = crossover.rate, at >= rates[0], at <= rates[rates.count - 1] else { continue }
-            annotations.append(.marker(x: at, y: model.bytesPerHour(crossover.stream, rate: at),
-                                       label: "\(crossover.stream.role) = \(crossover.batch.role)"))
+            for at in crossover.rates where at >= rates[0] && at <= rates[rates.count - 1] {
+                annotations.append(.marker(x: at, y: model.bytesPerHour(crossover.stream, rate: at),
+                                           label: "\(crossover.stream.role) = \(crossover.batch.role)"))
+            }
         }
         return LineChart(title: "Model: bytes per hour against the change rate (N = \(Fmt.number(model.inputs.records)), "
                             + "s = \(Fmt.bytes(model.inputs.recordSize)), T = \(Fmt.seconds(model.inputs.period)))",

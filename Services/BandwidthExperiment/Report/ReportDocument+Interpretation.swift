@@ -53,8 +53,8 @@ extension ReportDocument {
 
         Measured: wire bytes (counting relays, cross-checked with the kernel and librdkafka), payload bytes (the services' \
         metrics), staleness (the appliers' histograms), CPU and peak RSS (/proc). Extrapolated: the model's predictions, the \
-        crossovers, 10× and 100×, the yearly costs (assumed prices). Missing: cumulative bytes over time per variant (the \
-        runner records no time series), the sweep over intensity and DB size, the headline run at speed 1.
+        crossovers, 10× and 100×, the yearly costs (assumed prices). The sweep over intensity and DB size \
+        (`--sweep-intensity`, `--sweep-per-plant`) measures 10× and 100× instead of extrapolating them: see its sweep.md.
         """
     }
 }

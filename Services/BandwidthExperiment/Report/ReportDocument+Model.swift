@@ -6,11 +6,13 @@ extension ReportDocument {
 
         Inputs, all from this run (nothing fitted): T = \(Fmt.seconds(i.period)), window = \(Fmt.seconds(i.window)), \
         N = \(Fmt.number(i.records)) records, s = \(Fmt.bytes(i.recordSize)) per record, r = \(Fmt.number(i.changeRate)) changes/s, \
-        e = \(Fmt.bytes(i.envelopeEventSize)) (envelope), \(Fmt.bytes(i.legacyEventSize)) (legacy) per event.
+        e = \(Fmt.bytes(i.envelopeEventSize)) (envelope), \(Fmt.bytes(i.legacyEventSize)) (legacy) per event, \
+        f = \(Fmt.bytes(i.envelopeIdleRate))/s (envelope), \(Fmt.bytes(i.legacyIdleRate))/s (legacy) when idle.
         \(i.notes.map { "- " + $0 }.joined(separator: "\n"))
 
         Batch full = (window ÷ T) · 2 · N · s; incremental = 2 · s per changed record (read and written once); stream = \
-        3 hops · r · e (producer → broker, broker → consumer, consumer → its DB).
+        (f + 3 hops · r · e) · window (producer → broker, broker → consumer, consumer → its DB; f is the consumer's fetch \
+        polling and group heartbeats, which go on with nothing to sync).
         """
         let rows = comparisons.map { c in
             [c.variant.rawValue, Fmt.bytes(c.predicted), Fmt.bytes(c.measured), Fmt.number(c.ratio),
@@ -24,9 +26,9 @@ extension ReportDocument {
         let i = model.inputs
         let rows = model.crossovers.map { c in
             [c.stream.rawValue, c.batch.rawValue,
-             c.rate.map { "\(Fmt.number($0)) changes/s (\(Fmt.number($0 / max(i.changeRate, 1e-9)))× this run)" }
-                ?? "never: stream costs \(Fmt.number(BandwidthModel.streamHops * model.eventSize(c.stream) / (2 * i.recordSize)))× "
-                + "incremental at every rate below N/T"]
+             c.rates.isEmpty ? "never" : c.rates.map { "\(Fmt.number($0)) changes/s (\(Fmt.number($0 / max(i.changeRate, 1e-9)))× this run)" }
+                .joined(separator: " and "),
+             model.cheaper(c)]
         }
         let stream99 = [Variant.streamEnvelope, .streamLegacy].compactMap { results.variant($0)?.staleness.p99UpperBoundSeconds }.max()
         let staleness = stream99.map { p99 in
@@ -36,12 +38,12 @@ extension ReportDocument {
                 + "; stream wins on staleness at every change rate the model covers."
         } ?? "No stream staleness was measured."
         return "### Crossover (bytes per hour, this run's N and s)\n\n![model](\(ReportCharts.model))\n\n"
-            + Fmt.table(["Stream", "Batch", "Same bytes per hour at"], rows)
+            + Fmt.table(["Stream", "Batch", "Same bytes per hour at", "Fewer bytes"], rows)
             + "\n\nIncremental saturates at N records per run (r = N/T = \(Fmt.number(i.records / i.period)) changes/s) and "
             + "costs as much as full from there on."
-            + "\n\nOn DB size: stream and full batch cost the same where N = 3·e·r·T ÷ (2·s); full batch wins below that "
-            + "size, e.g. at this run's r and T: N = \(Fmt.number(3 * i.envelopeEventSize * i.changeRate * i.period / (2 * i.recordSize))) "
-            + "(envelope), \(Fmt.number(3 * i.legacyEventSize * i.changeRate * i.period / (2 * i.recordSize))) (legacy) records.\n\n"
+            + "\n\nOn DB size: stream and full batch cost the same where N = (f + 3·e·r)·T ÷ (2·s); full batch wins below that "
+            + "size, e.g. at this run's r and T: N = \(Fmt.number(model.recordsMatching(.streamEnvelope, rate: i.changeRate))) "
+            + "(envelope), \(Fmt.number(model.recordsMatching(.streamLegacy, rate: i.changeRate))) (legacy) records.\n\n"
             + staleness
     }
 }

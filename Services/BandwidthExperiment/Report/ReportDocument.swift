@@ -35,11 +35,13 @@ struct ReportDocument: Sendable {
         \(results.changes.count) changes (\(["create", "update", "delete"].map { "\(results.changes.byOp[$0] ?? 0) \($0)" }.joined(separator: ", "))).
         - Speed \(Fmt.number(p.speed)): compresses the jobs' intervals (camera, recognizer, users) and the batch interval \
         (\(Fmt.seconds(p.batchIntervalSeconds)) ÷ \(Fmt.number(p.speed)) = a batch run every \(Fmt.seconds(p.batchPeriodSeconds))). \
-        It does not compress the watermark margin (\(Fmt.seconds(p.watermarkMarginSeconds)), real time), the relays or the broker's timing.
+        The incremental job's watermark margin was \(Fmt.seconds(p.watermarkMarginSeconds)) (by default db-synchronizer's 60 s ÷ \
+        speed, the same share of a period as in real timing). Speed does not compress the relays, the broker, the databases or \
+        the services' own timing, so stream staleness is real time while batch staleness shrinks with the period.
         - Every consumer DB equal to the producer at the end: \(results.consumerDbsEqual ? "yes" : "NO").
 
         Charts: [bytes per change](\(ReportCharts.bytesPerChange)), [staleness CDF](\(ReportCharts.staleness)), \
-        [model: bytes per hour against the change rate](\(ReportCharts.model)).
+        [model: bytes per hour against the change rate](\(ReportCharts.model))\(results.timeline == nil ? "" : ", [cumulative bytes over time](\(ReportCharts.timeline))").
         """
     }
 
@@ -50,7 +52,8 @@ struct ReportDocument: Sendable {
             return [v.name, Fmt.bytes(Double(v.bytes)), Fmt.bytes(v.bytesPerChange), Fmt.bytes(payload),
                     Fmt.bytes(payload / changes), payload > 0 ? Fmt.number(Double(v.bytes) / payload) : "—"]
         }
-        return "## Bytes (measured)\n\n![bytes per change](\(ReportCharts.bytesPerChange))\n\n"
+        let timeline = results.timeline == nil ? "" : "![cumulative bytes over time](\(ReportCharts.timeline))\n\n"
+        return "## Bytes (measured)\n\n![bytes per change](\(ReportCharts.bytesPerChange))\n\n" + timeline
             + Fmt.table(["Variant", "Wire bytes (relays, all hops)", "Wire per change", "Payload (first metric)",
                          "Payload per change", "Wire ÷ payload"], rows)
             + "\n\nPayload metrics: " + results.variants.compactMap { v in v.payload.first.map { "\(v.name): `\($0.metric)`" } }

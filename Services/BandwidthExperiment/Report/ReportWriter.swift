@@ -13,8 +13,12 @@ enum ReportWriter {
         } catch {
             throw ExperimentError(.output, "cannot draw the report's charts: \(error)")
         }
-        let files = [("report.md", document.markdown)] + charts.map { ($0.file, $0.svg) }
-        return try files.map { name, text in
+        return try write([("report.md", document.markdown)] + charts.map { ($0.file, $0.svg) }, to: folder)
+    }
+
+    /// Writes each (file name, text) into the folder, creating it; returns the files in order.
+    static func write(_ files: [(String, String)], to folder: URL) throws -> [URL] {
+        try files.map { name, text in
             let file = folder.appendingPathComponent(name)
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
