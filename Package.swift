@@ -35,7 +35,8 @@ let package = Package(
                        providers: [.apt(["librdkafka-dev"])]),
 
         // Wrappers: one per C library; they never import each other or the domain.
-        .target(name: "Postgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+        // Postgres uses the event loop to wait for a statement's answer without blocking a thread.
+        .target(name: "Postgres", dependencies: ["CLibPQ", "Sockets", .product(name: "Logging", package: "swift-log")],
                 path: "Shared/Postgres", exclude: ["README.md"]),
         .target(name: "Mongo", dependencies: ["CMongoC", .product(name: "Logging", package: "swift-log")],
                 path: "Shared/Mongo", exclude: ["README.md"]),
@@ -162,7 +163,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Sockets"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Sockets", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TCPRelayTests", dependencies: [

@@ -9,8 +9,8 @@
 # Usage: scripts/bench-http.sh
 # Settings (environment): BENCH_DURATION (10s), BENCH_CONNECTIONS (64), BENCH_LOOPS
 # (image-api --http-loops, 1), BENCH_POOL (--store-pool-size, 4), BENCH_LOG_LEVEL (warning),
-# BENCH_PER_PLANT (2000), BENCH_API_PORT (48080), LEAFSYNC_PG_PORT (45432),
-# LEAFSYNC_MONGO_PORT (47017), LEAFSYNC_KAFKA_PORT (49092).
+# BENCH_PER_PLANT (2000), BENCH_API_PORT (48080), BENCH_SCRATCH_PATH (.build), LEAFSYNC_PG_PORT
+# (45432), LEAFSYNC_MONGO_PORT (47017), LEAFSYNC_KAFKA_PORT (49092).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -23,6 +23,7 @@ POOL=${BENCH_POOL:-4}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-warning}
 PER_PLANT=${BENCH_PER_PLANT:-2000}
 API_PORT=${BENCH_API_PORT:-48080}
+SCRATCH=${BENCH_SCRATCH_PATH:-.build}
 # Not the defaults of servers.sh: a running dev system (run.sh) or test run keeps its own.
 export LEAFSYNC_PG_PORT=${LEAFSYNC_PG_PORT:-45432}
 export LEAFSYNC_MONGO_PORT=${LEAFSYNC_MONGO_PORT:-47017}
@@ -126,8 +127,8 @@ need_cmd wrk
 need_cmd curl
 ! port_open "$API_PORT" || die "127.0.0.1:$API_PORT is taken; set BENCH_API_PORT"
 
-log "building (release)"
-release_build "" "$RUN_DIR/build.log" image-api seeder
+log "building (release, scratch path $SCRATCH)"
+release_build "$SCRATCH" "$RUN_DIR/build.log" image-api seeder
 
 SERVERS_STARTED=1
 scripts/servers.sh start

@@ -10,7 +10,7 @@ extension HTTPConnection {
         var exchange = exchange
         exchange.close = exchange.close || group.isDraining
             || response.headers.values(for: "Connection").contains { HTTPHeaders.sameName($0, "close") }
-        HTTPResponseEncoder.encode(response, exchange: exchange, dateLine: group.dateCache.headerLine(), into: &output)
+        queue(response, exchange: exchange)
         phase = exchange.close ? .closing : .reading
         flush()
         if phase == .reading { pump() }
@@ -19,18 +19,28 @@ extension HTTPConnection {
     /// Sends `response` with `Connection: close`, then closes: for errors and timeouts.
     func sendFinal(_ response: HTTPResponse) {
         let exchange = HTTPResponseEncoder.Exchange(headOnly: false, close: true, announceKeepAlive: false)
-        HTTPResponseEncoder.encode(response, exchange: exchange, dateLine: group.dateCache.headerLine(), into: &output)
+        queue(response, exchange: exchange)
         phase = .closing
         flush()
     }
 
+    /// Puts `response` in the empty output: its head in `output`, the body (if sent) beside it.
+    private func queue(_ response: HTTPResponse, exchange: HTTPResponseEncoder.Exchange) {
+        if HTTPResponseEncoder.encodeHead(response, exchange: exchange, dateLine: group.dateCache.headerLine(), into: &output) {
+            outputBody = response.body
+        }
+    }
+
     /// Writes queued output until done or the socket is full (then `.writable` resumes it).
     func flush() {
-        while outputOffset < output.count {
+        while outputOffset < output.count + outputBody.count {
             let written: Int?
             do {
-                written = try output.withUnsafeBytes { bytes throws(SocketError) in
-                    try socket.write(UnsafeRawBufferPointer(rebasing: bytes[outputOffset...]))
+                written = try output.withUnsafeBytes { head in
+                    try outputBody.withUnsafeBytes { body in
+                        try socket.write(UnsafeRawBufferPointer(rebasing: head[min(outputOffset, head.count)...]),
+                                         UnsafeRawBufferPointer(rebasing: body[max(0, outputOffset - head.count)...]))
+                    }
                 }
             } catch {
                 group.logger.debug("HTTP connection write failed", metadata: ["error.message": "\(error)"])
@@ -52,6 +62,7 @@ extension HTTPConnection {
         } else {
             output.removeAll(keepingCapacity: true)
         }
+        outputBody = []
         outputOffset = 0
         if timer == .write { timer = .none }
         if phase == .closing { startLingering() }

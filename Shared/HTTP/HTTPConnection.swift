@@ -29,7 +29,11 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
     unowned let group: ConnectionGroup
     private var decoder: HTTPDecoder
     var phase = Phase.reading
+    /// The response being sent: its head (or a whole small answer) and its body, which goes out
+    /// beside the head rather than copied behind it (image bodies are ~40 KB). `outputOffset`
+    /// counts through both.
     var output: [UInt8] = []
+    var outputBody: [UInt8] = []
     var outputOffset = 0
     /// epoll reported input (edge-triggered) that has not been read to the end yet.
     var readable = false
@@ -59,7 +63,7 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
 
     func handleEvents(_ events: IOEvents) {
         if !events.isDisjoint(with: [.readable, .readHangup, .hangup, .error]) { readable = true }
-        if events.contains(.writable) && outputOffset < output.count {
+        if events.contains(.writable) && outputOffset < output.count + outputBody.count {
             flush()
         }
         switch phase {

@@ -1,4 +1,5 @@
-/// Writes responses as HTTP/1.1 bytes into one buffer, so each goes out in one write.
+/// Writes responses' heads as HTTP/1.1 bytes; the connection sends the body beside the head in
+/// the same write.
 ///
 /// The transport owns framing: it always writes `Content-Length` (except where RFC 9110 forbids
 /// it), `Date` unless the handler set one, and `Connection` when it matters; a handler's own
@@ -16,13 +17,14 @@ enum HTTPResponseEncoder {
 
     static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
-    /// Appends `response` to `buffer`.
+    /// Appends the status line and header fields of `response`, up to the empty line, to `buffer`.
     /// - Parameters:
     ///   - response: what the handler returned.
     ///   - exchange: the request's method and the connection decision.
     ///   - dateLine: the cached `Date: ...\r\n` line.
     ///   - buffer: the connection's output buffer.
-    static func encode(_ response: HTTPResponse, exchange: Exchange, dateLine: [UInt8], into buffer: inout [UInt8]) {
+    /// - Returns: whether `response.body` follows the head (not for HEAD, 204 or 304).
+    static func encodeHead(_ response: HTTPResponse, exchange: Exchange, dateLine: [UInt8], into buffer: inout [UInt8]) -> Bool {
         let status = response.status
         buffer.append(contentsOf: "HTTP/1.1 ".utf8)
         appendDecimal(status.code, to: &buffer)
@@ -65,9 +67,7 @@ enum HTTPResponseEncoder {
             buffer.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
         buffer.append(contentsOf: crlf)
-        if !exchange.headOnly && !status.forbidsContent {
-            buffer.append(contentsOf: response.body)
-        }
+        return !exchange.headOnly && !status.forbidsContent
     }
 
     private static let crlf: [UInt8] = [ASCII.cr, ASCII.lf]

@@ -5,8 +5,9 @@ import Postgres
 /// The image store on PostgreSQL: one `images` table keyed by `(plant, id)`, JPEGs in a
 /// `bytea` column, and the one-row `is_deployed` table.
 ///
-/// Statements run on a `PostgresPool` (blocking libpq calls on the pool's own queues);
-/// frequent ones are prepared once per connection. Connection failures become
+/// Statements run on a `PostgresPool` (blocking libpq calls on the pool's own queues, single
+/// prepared statements from an HTTP handler on its event loop); frequent ones are prepared once
+/// per connection. Connection failures become
 /// `.storeUnavailable`, other database errors `.storeFailure` with the SQLSTATE.
 public final class PostgresImageRepository: ImageRepository {
     let pool: PostgresPool
@@ -42,8 +43,8 @@ public final class PostgresImageRepository: ImageRepository {
     }
 
     public func isDeployed() async throws(ImageError) -> Bool {
-        try await run("is-deployed") { connection in
-            try connection.query("SELECT coalesce(bool_or(is_deployed), false) FROM is_deployed", prepared: true).scalar(Bool.self)
+        try await translatingErrors("is-deployed") {
+            try await pool.query("SELECT coalesce(bool_or(is_deployed), false) FROM is_deployed", prepared: true).scalar(Bool.self)
         }
     }
 
@@ -58,16 +59,16 @@ public final class PostgresImageRepository: ImageRepository {
     }
 
     public func image(plant: Plant, id: Int64) async throws(ImageError) -> Image? {
-        try await run("get") { connection in
-            try connection.query("SELECT \(Self.imageColumns) FROM images WHERE plant = $1 AND id = $2",
+        try await translatingErrors("get") {
+            try await pool.query("SELECT \(Self.imageColumns) FROM images WHERE plant = $1 AND id = $2",
                                  [.text(plant.rawValue), .int64(id)], prepared: true)
                 .rows.first.map(Image.init(postgresRow:))
         }
     }
 
     public func total(plant: Plant) async throws(ImageError) -> Int64 {
-        try await run("total") { connection in
-            try connection.query("SELECT count(*) FROM images WHERE plant = $1", [.text(plant.rawValue)], prepared: true)
+        try await translatingErrors("total") {
+            try await pool.query("SELECT count(*) FROM images WHERE plant = $1", [.text(plant.rawValue)], prepared: true)
                 .scalar(Int64.self)
         }
     }
@@ -77,8 +78,8 @@ public final class PostgresImageRepository: ImageRepository {
     /// chosen image's data is read.
     public func random(plant: Plant, filter: ImageFilter) async throws(ImageError) -> Image? {
         let (condition, params) = Self.condition(plant: plant, filter: filter)
-        return try await run("random") { connection in
-            try connection.query("""
+        return try await translatingErrors("random") {
+            try await pool.query("""
                 SELECT \(Self.imageColumns) FROM images WHERE \(condition) ORDER BY id
                 OFFSET floor(random() * (SELECT count(*) FROM images WHERE \(condition))) LIMIT 1
                 """, params, prepared: true).rows.first.map(Image.init(postgresRow:))
@@ -112,8 +113,14 @@ public final class PostgresImageRepository: ImageRepository {
     /// `ImageError`s thrown by `body` pass through.
     @discardableResult
     func run<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws(ImageError) -> T {
+        try await translatingErrors(operation) { try await pool.withConnection(body) }
+    }
+
+    /// Runs `body` (pool calls), turning database errors into `ImageError`s; `ImageError`s pass
+    /// through. Single statements call `pool.query` in it, which can skip the connection's queue.
+    func translatingErrors<T>(_ operation: String, _ body: () async throws -> T) async throws(ImageError) -> T {
         do {
-            return try await pool.withConnection(body)
+            return try await body()
         } catch let error as ImageError {
             throw error
         } catch let error as PostgresError {

@@ -1,11 +1,14 @@
 import Dispatch
 import Logging
+import Sockets
 
 /// One place in a `PostgresPool`: a serial queue and the connection that lives on it, opened
 /// on first use and reopened after it breaks.
 final class ConnectionSlot: @unchecked Sendable {
     // @unchecked: `connection` is read and written only by blocks running on `queue`, which is
-    // serial, so one thread at a time touches it and the PGconn behind it.
+    // serial, or by `queryOnLoop`, whose caller holds the slot: the pool hands a slot to one
+    // task at a time, and its lock orders that task's accesses after the previous holder's. So
+    // one thread at a time touches it and the PGconn behind it.
     let index: Int
     private let queue: DispatchQueue
     private let parameters: ConnectionParameters
@@ -27,6 +30,23 @@ final class ConnectionSlot: @unchecked Sendable {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result { try self.runOnQueue(body) })
+            }
+        }
+    }
+
+    /// Runs a statement prepared earlier on the open connection from `loop`'s thread, which
+    /// watches the socket instead of a thread blocking on it: no thread hop for the most frequent
+    /// statements. The caller must hold the slot.
+    /// - Returns: nil, having done nothing, when there is no open connection or the statement is
+    ///   not prepared on it yet; `run` does both.
+    func queryOnLoop(_ sql: String, _ params: [PostgresValue], loop: EventLoop) async throws(PostgresError) -> PostgresResult? {
+        guard let connection, connection.refreshStatus() else { return nil }
+        defer { discardUnlessIdle(connection) }
+        return try await connection.queryWithoutBlocking(sql, params) { descriptor throws(PostgresError) in
+            do {
+                try await loop.waitUntilReadable(descriptor)
+            } catch {
+                throw PostgresError(code: .connection, message: "waiting for the server failed: \(error)")
             }
         }
     }

@@ -1,12 +1,14 @@
 import Logging
+import Sockets
 
 /// A fixed number of PostgreSQL connections, opened on first use, each confined to its own
 /// serial `DispatchQueue`.
 ///
 /// Tasks wait for a free connection by suspending, never by blocking a thread; statements run
-/// on the connection's queue, off Swift's cooperative pool. A connection that breaks is
-/// discarded and the next user of its place opens a new one, so the pool heals by itself
-/// after a database restart.
+/// on the connection's queue, off Swift's cooperative pool, except single prepared statements
+/// from an event loop's task (`query`), which the loop drives without blocking. A connection
+/// that breaks is discarded and the next user of its place opens a new one, so the pool heals
+/// by itself after a database restart.
 public final class PostgresPool: Sendable {
     private let slots: [ConnectionSlot]
     private let state: Locked<State>
@@ -63,6 +65,21 @@ public final class PostgresPool: Sendable {
         let slot = try await acquire()
         defer { release(slot) }
         return try await slot.run(body)
+    }
+
+    /// Runs one statement on a connection of the pool, as `PostgresConnection.query` does.
+    ///
+    /// Called from a task on an `EventLoop` (an HTTP handler), a statement already prepared on
+    /// the connection runs on that loop, which watches the socket while the server works: no
+    /// thread hop and no blocked thread. Anything else runs on the connection's queue.
+    /// - Throws: as `withConnection` and `PostgresConnection.query`.
+    public func query(_ sql: String, _ params: [PostgresValue] = [], prepared: Bool = false) async throws -> PostgresResult {
+        let slot = try await acquire()
+        defer { release(slot) }
+        if prepared, let loop = EventLoop.current, let result = try await slot.queryOnLoop(sql, params, loop: loop) {
+            return result
+        }
+        return try await slot.run { try $0.query(sql, params, prepared: prepared) }
     }
 
     /// Runs `body` inside a transaction on a connection of the pool (see `transaction(_:)`).

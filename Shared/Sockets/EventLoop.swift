@@ -140,6 +140,7 @@ public final class EventLoop: @unchecked Sendable {
 
     private func run() {
         thread.store(UInt(pthread_self()), ordering: .relaxed)
+        pthread_setspecific(EventLoop.currentKey, Unmanaged.passUnretained(self).toOpaque())
         let capacity = 256
         let events = UnsafeMutableRawPointer.allocate(byteCount: capacity * Epoll.eventStride, alignment: 8)
         defer { events.deallocate() }
@@ -212,5 +213,6 @@ public final class EventLoop: @unchecked Sendable {
         }
         registrations = []
         timers = TimerQueue()
+        pthread_setspecific(EventLoop.currentKey, nil)
     }
 }

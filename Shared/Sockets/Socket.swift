@@ -96,18 +96,28 @@ public struct Socket: Sendable, Hashable {
         }
     }
 
-    /// Writes as much of `bytes` as the kernel takes now.
+    /// Writes as much of `first` and then `second` as the kernel takes now, in one call: a
+    /// response's head and body go out together without being copied into one buffer first.
     /// - Returns: the byte count written, or nil if the send buffer is full.
     /// - Throws: `SocketError` when the connection failed (e.g. `EPIPE`).
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(SocketError) -> Int? {
+    public func write(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) throws(SocketError) -> Int? {
+        var vectors = [
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress), iov_len: first.count),
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress), iov_len: second.count),
+        ]
         while true {
-            // MSG_NOSIGNAL: a peer that went away must give EPIPE, not kill the process.
-            let count = send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            let count = vectors.withUnsafeMutableBufferPointer { vectors in
+                var message = msghdr()
+                message.msg_iov = vectors.baseAddress
+                message.msg_iovlen = vectors.count
+                // MSG_NOSIGNAL: a peer that went away must give EPIPE, not kill the process.
+                return sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL))
+            }
             if count >= 0 { return count }
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: return nil
-            default: throw SocketError("send")
+            default: throw SocketError("sendmsg")
             }
         }
     }

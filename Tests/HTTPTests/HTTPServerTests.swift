@@ -34,6 +34,21 @@ struct HTTPServerTests {
         }
     }
 
+    @Test func aBodyLargerThanTheSocketBufferArrivesWholeAndKeepsTheConnection() async throws {
+        // 4 MiB: the head and body go out in many partial writes, resumed when writable.
+        let body = (0..<4 << 20).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        try await withServer(handler: { request in
+            request.path == "/big" ? HTTPResponse(body: body) : await echo(request)
+        }) { _, port in
+            let client = try RawClient(port: port)
+            client.send("GET /big HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n")
+            let big = try #require(client.readResponse())
+            #expect(big.headers["Content-Length"] == String(body.count))
+            #expect(big.body == body)
+            #expect(try #require(client.readResponse()).text == "GET /next 0")
+        }
+    }
+
     @Test func headGetsHeadersWithTheBodyLengthButNoBody() async throws {
         try await withServer(handler: { _ in HTTPResponse(body: Array("twelve bytes".utf8)) }) { _, port in
             let client = try RawClient(port: port)

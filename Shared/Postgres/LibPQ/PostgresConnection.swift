@@ -114,6 +114,43 @@ public final class PostgresConnection {
         })
     }
 
+    /// Runs a statement prepared earlier on this session, as `query(_:_:prepared: true)` does,
+    /// but suspends in `waitReadable` (given the socket) instead of blocking the thread while
+    /// the server works.
+    /// - Returns: nil, having sent nothing, when `sql` is not prepared on this session yet.
+    /// - Throws: as `query`, and what `waitReadable` throws (the connection is then left busy,
+    ///   so the pool discards it).
+    func queryWithoutBlocking(
+        _ sql: String, _ params: [PostgresValue],
+        waitReadable: (Int32) async throws(PostgresError) -> Void
+    ) async throws(PostgresError) -> PostgresResult? {
+        let parameters = try BinaryParameters(params)
+        guard let name = preparedStatements[PreparedKey(sql: sql, types: parameters.types)] else { return nil }
+        logger.trace("Executing statement", metadata: ["db.statement": "\(sql)"])
+        // A statement this small fits the socket buffer, so sending it does not block.
+        let sent = parameters.withUnsafePointers { _, values, lengths, formats in
+            PQsendQueryPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 1)
+        }
+        guard sent == 1 else { throw PostgresError(connection: handle) }
+        // One statement gives one result, then nil once the server is ready again; PQgetResult
+        // would block whenever PQisBusy says the next of those has not fully arrived.
+        var result: OpaquePointer?
+        do throws(PostgresError) {
+            while true {
+                while PQisBusy(handle) == 1 {
+                    try await waitReadable(PQsocket(handle))
+                    guard PQconsumeInput(handle) == 1 else { throw PostgresError(connection: handle) }
+                }
+                guard let next = PQgetResult(handle) else { break }
+                if result == nil { result = next } else { PQclear(next) }
+            }
+        } catch {
+            if let result { PQclear(result) }
+            throw error
+        }
+        return try consume(result)
+    }
+
     /// The name of `sql` prepared on this session, preparing it on first use.
     private func preparedStatement(_ sql: String, types: [Oid]) throws(PostgresError) -> String {
         let key = PreparedKey(sql: sql, types: types)
