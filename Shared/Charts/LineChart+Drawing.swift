@@ -54,10 +54,10 @@ extension LineChart {
                 let py = y.pixel(value)
                 svg.element("path", ["class": "annotation-marker", "d": MarkerShape.circle.path(x: px, y: py, r: 7),
                                      "fill": "none", "stroke": Palette.axis, "stroke-width": "1.5"])
-                let spot = placement.place(label, [
-                    .init(x: px + 9, baseline: py - 10, anchor: "start"), .init(x: px - 9, baseline: py - 10, anchor: "end"),
-                    .init(x: px + 9, baseline: py + 20, anchor: "start"), .init(x: px - 9, baseline: py + 20, anchor: "end"),
-                ])
+                // Nearest first; the farther rows for rings close to each other.
+                let spot = placement.place(label, [-10.0, 20, -26, 36].flatMap { dy -> [LabelPlacement.Candidate] in
+                    [.init(x: px + 9, baseline: py + dy, anchor: "start"), .init(x: px - 9, baseline: py + dy, anchor: "end")]
+                })
                 svg.element("text", Palette.haloText(x: spot.x, y: spot.baseline, anchor: spot.anchor), text: label)
             case .verticalLine(_, let label):
                 svg.element("path", ["class": "annotation-line", "d": "M\(n(px)) \(n(plot.y))V\(n(plot.bottom))",

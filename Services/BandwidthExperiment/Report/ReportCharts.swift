@@ -78,13 +78,19 @@ struct ReportCharts: Sendable {
         let series = Variant.allCases.map { variant in
             Series(name: variant.rawValue, xy: rates.map { ($0, max(model.bytesPerHour(variant, rate: $0), 1)) })
         }
-        var annotations: [Annotation] = [.verticalLine(x: rate, label: "this run")]
+        // One ring per point: a stream meets saturated incremental where it meets full.
+        var rings: [(stream: Variant, rate: Double, label: String)] = []
         for crossover in model.crossovers {
             for at in crossover.rates where at >= rates[0] && at <= rates[rates.count - 1] {
-                annotations.append(.marker(x: at, y: model.bytesPerHour(crossover.stream, rate: at),
-                                           label: "\(crossover.stream.role) = \(crossover.batch.role)"))
+                if let same = rings.firstIndex(where: { $0.stream == crossover.stream && abs($0.rate / at - 1) < 1e-6 }) {
+                    rings[same].label += " = \(crossover.batch.role)"
+                } else {
+                    rings.append((crossover.stream, at, "\(crossover.stream.role) = \(crossover.batch.role)"))
+                }
             }
         }
+        let annotations: [Annotation] = [.verticalLine(x: rate, label: "this run")]
+            + rings.map { .marker(x: $0.rate, y: model.bytesPerHour($0.stream, rate: $0.rate), label: $0.label) }
         return LineChart(title: "Model: bytes per hour against the change rate (N = \(Fmt.number(model.inputs.records)), "
                             + "s = \(Fmt.bytes(model.inputs.recordSize)), T = \(Fmt.seconds(model.inputs.period)))",
                          x: Axis(title: "Change rate", unit: .number(unit: "changes/s"), scale: .log),

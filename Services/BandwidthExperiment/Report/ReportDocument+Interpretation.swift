@@ -6,6 +6,8 @@ extension ReportDocument {
             [v.rawValue] + [1.0, 10, 100].map { Fmt.bytes(model.bytesPerHour(v, rate: rate * $0)) + "/h" }
         }
         let match = envelope?.staleness.p99UpperBoundSeconds.flatMap(model.periodMatching(staleness:))
+        let perHour = model.bytesPerHour(.streamEnvelope, rate: rate)
+        let fixedShare = perHour > 0 ? 3600 * i.envelopeIdleRate / perHour : 0
         let years = results.variants.map { v -> [String] in
             let broker = v.name == Variant.streamEnvelope.rawValue ? "tansu-a" : v.name == Variant.streamLegacy.rawValue ? "tansu-b" : nil
             let shared = results.sharedCost.first { $0.process == broker }
@@ -20,9 +22,12 @@ extension ReportDocument {
         return """
         ## Interpretation
 
-        **Is the stream path scalable, and how?** Its bytes grow with the change rate only: \
-        \(Fmt.bytes(envelope?.bytesPerChange ?? 0)) per change measured for the envelope (model: 3 · e = \
-        \(Fmt.bytes(3 * i.envelopeEventSize))), independent of the DB size N. Its consumer needs \
+        **Is the stream path scalable, and how?** Its bytes do not depend on the DB size N: a fixed \
+        f = \(Fmt.bytes(i.envelopeIdleRate))/s (measured idle: the consumer's fetch polling, every 10 ms because Tansu \
+        holds a fetch for its whole wait; a broker that answers a waiting fetch when data arrives, as Kafka does, allows a \
+        far longer wait) plus 3 · e = \(Fmt.bytes(3 * i.envelopeEventSize)) per change for the envelope. Here that is \
+        \(Fmt.bytes(envelope?.bytesPerChange ?? 0)) per change measured, \(Int((fixedShare * 100).rounded()))% of \
+        it the fixed part at \(Fmt.number(rate)) changes/s. Its consumer needs \
         \(Fmt.number(envelope?.cost.vcpuPerThousandChangesPerSecondAboveIdle ?? 0)) vCPU per 1,000 changes/s above idle \
         (measured, extrapolated linearly); it scales out by partitions and consumers per topic, each hop carrying r · e.
 
