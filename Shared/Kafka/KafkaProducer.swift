@@ -45,31 +45,25 @@ public final class KafkaProducer: Sendable {
     /// - Throws: the first `KafkaError` of the batch, once every message is settled; the other
     ///   messages may have been delivered.
     public func send(_ messages: [KafkaOutgoingMessage]) async throws(KafkaError) -> [KafkaDelivery] {
-        try await enqueue(messages).acknowledged()
-    }
-
-    /// Hands `messages` to librdkafka in order before it returns, without waiting for the
-    /// broker: messages enqueued by a later call go out after these. Await the result's
-    /// `acknowledged()` for the outcome, as `send` does.
-    public func enqueue(_ messages: [KafkaOutgoingMessage]) -> KafkaPendingDelivery {
-        guard !messages.isEmpty else { return KafkaPendingDelivery(batch: nil) }
-        let batch = DeliveryBatch(count: messages.count)
-        // Under the lock, so `close` cannot purge between our check and the produce call
-        // (a message produced after the purge would never get its report).
-        closed.withLock { closed in
-            for (index, message) in messages.enumerated() {
-                guard !closed else { return batch.complete(index..<messages.count, with: .failure(.closed("producer"))) }
-                let ticket = Unmanaged.passRetained(DeliveryTicket(batch: batch, index: index)).toOpaque()
-                do throws(KafkaError) {
-                    try client.produce(message, ticket: ticket)
-                } catch {
-                    // librdkafka refused the message, so no report will release the ticket.
-                    Unmanaged<DeliveryTicket>.fromOpaque(ticket).release()
-                    return batch.complete(index..<messages.count, with: .failure(error))
+        guard !messages.isEmpty else { return [] }
+        return try await withCheckedContinuation { continuation in
+            let batch = DeliveryBatch(count: messages.count, continuation: continuation)
+            // Under the lock, so `close` cannot purge between our check and the produce call
+            // (a message produced after the purge would never get its report).
+            closed.withLock { closed in
+                for (index, message) in messages.enumerated() {
+                    guard !closed else { return batch.complete(index..<messages.count, with: .failure(.closed("producer"))) }
+                    let ticket = Unmanaged.passRetained(DeliveryTicket(batch: batch, index: index)).toOpaque()
+                    do throws(KafkaError) {
+                        try client.produce(message, ticket: ticket)
+                    } catch {
+                        // librdkafka refused the message, so no report will release the ticket.
+                        Unmanaged<DeliveryTicket>.fromOpaque(ticket).release()
+                        return batch.complete(index..<messages.count, with: .failure(error))
+                    }
                 }
             }
-        }
-        return KafkaPendingDelivery(batch: batch)
+        }.get()
     }
 
     /// Waits up to `timeout` until every message sent so far has been acknowledged or failed.
@@ -124,19 +118,5 @@ public final class KafkaProducer: Sendable {
         try await withCheckedContinuation { continuation in
             queue.async { continuation.resume(returning: Result(catching: body)) }
         }.get()
-    }
-}
-
-/// Messages handed to librdkafka by `KafkaProducer.enqueue`, on their way to the broker.
-public struct KafkaPendingDelivery: Sendable {
-    let batch: DeliveryBatch?
-
-    /// Waits until the broker acknowledged every message.
-    /// - Returns: where each message went, in the order given.
-    /// - Throws: the first `KafkaError` of the batch, once every message is settled; the other
-    ///   messages may have been delivered.
-    public func acknowledged() async throws(KafkaError) -> [KafkaDelivery] {
-        guard let batch else { return [] }
-        return try await batch.outcome().get()
     }
 }

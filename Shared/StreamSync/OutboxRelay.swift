@@ -67,60 +67,26 @@ public final class OutboxRelay: Service, Sendable {
         wakeUp.finish()
     }
 
-    /// A batch handed to librdkafka, waiting for the broker.
-    private struct InFlight {
-        let entries: [OutboxEntry]
-        let delivery: KafkaPendingDelivery
-        let start: ContinuousClock.Instant
-    }
-
-    /// Publishes everything pending, in batches; returns how many events it published. The
-    /// next batch is read and enqueued while the previous one waits for its acknowledgement
-    /// (a broker round trip, the relay's main wait, which a change committed meanwhile would
-    /// otherwise wait out too). librdkafka sends enqueued batches in order; each leaves the
-    /// outbox only after its acknowledgement. If anything fails, what was not removed is read
-    /// and published again on the next try, duplicates the consumer skips as stale.
+    /// Publishes one batch; returns how many events it published.
     func publishPending() async throws -> Int {
-        var published = 0
-        var inFlight: InFlight?
-        while true {
-            // Under steady load there is always a next batch: at shutdown, only finish the last.
-            let next = Task.isShuttingDownGracefully || Task.isCancelled ? nil : try await enqueueNext(after: inFlight)
-            if let previous = inFlight {
-                try await finish(previous)
-                published += previous.entries.count
-            } else if next == nil {
-                return published
-            }
-            inFlight = next
-        }
-    }
-
-    /// Reads the oldest pending events not already in flight and hands them to librdkafka.
-    private func enqueueNext(after inFlight: InFlight?) async throws -> InFlight? {
-        let sent = Set(inFlight?.entries.map(\.eventID) ?? [])
-        let limit = batchSize + sent.count
-        let pending = try await outbox.pendingChanges(limit: limit)
-        metrics.depth.record(pending.count < limit ? Int64(pending.count) : try await outbox.pendingChangeCount())
-        let fresh = Array(pending.lazy.filter { !sent.contains($0.eventID) }.prefix(batchSize))
-        guard !fresh.isEmpty else { return nil }
-        return InFlight(entries: fresh, delivery: producer.enqueue(fresh.map { entry in
+        let entries = try await outbox.pendingChanges(limit: batchSize)
+        metrics.depth.record(entries.count)
+        guard !entries.isEmpty else { return 0 }
+        let start = ContinuousClock.now
+        _ = try await producer.send(entries.map { entry in
             KafkaOutgoingMessage(topic: topics.topic(for: entry.plant), key: entry.key, value: entry.envelope,
                                  headers: entry.headers.map { KafkaHeader(name: $0.name, string: $0.value) })
-        }), start: .now)
-    }
-
-    /// Waits for a batch's acknowledgement, mirrors it in the legacy format, then removes it.
-    private func finish(_ batch: InFlight) async throws {
-        _ = try await batch.delivery.acknowledged()
-        metrics.publishLatency.record(duration: ContinuousClock.now - batch.start)
-        let legacySizes = try await legacy?.publish(batch.entries)
-        try await outbox.removePublished(batch.entries)
-        for (index, entry) in batch.entries.enumerated() {
+        })
+        metrics.publishLatency.record(duration: ContinuousClock.now - start)
+        let legacySizes = try await legacy?.publish(entries)
+        try await outbox.removePublished(entries)
+        for (index, entry) in entries.enumerated() {
             metrics.published(entry, format: .envelope, bytes: entry.envelope.count)
             if let legacySizes, legacySizes[index] > 0 { metrics.published(entry, format: .legacy, bytes: legacySizes[index]) }
         }
-        logger.debug("published change events", metadata: ["events": "\(batch.entries.count)"])
+        if entries.count == batchSize { metrics.depth.record(try await outbox.pendingChangeCount()) }
+        logger.debug("published change events", metadata: ["events": "\(entries.count)"])
+        return entries.count
     }
 
     /// Returns on a wake-up, after `pollInterval`, or at shutdown.

@@ -45,24 +45,6 @@ struct KafkaMockClusterTests {
         }
     }
 
-    /// What the outbox relay relies on to keep two batches in flight: batches enqueued one
-    /// after the other reach the partition in that order, and an outcome can be awaited after
-    /// it arrived (here the second batch's first).
-    @Test func enqueuedBatchesKeepTheirOrderAndCanBeAwaitedLater() async throws {
-        let cluster = try KafkaMockCluster(logger: Support.logger)
-        let topic = Support.uniqueName("pipelined")
-        try cluster.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(configuration: Support.configuration(cluster), logger: Support.logger)
-        let batch = { (range: Range<Int>) in range.map { KafkaOutgoingMessage(topic: topic, key: Array("same".utf8), value: Array("\($0)".utf8)) } }
-        let first = producer.enqueue(batch(0..<50)), second = producer.enqueue(batch(50..<100))
-        let later = try await second.acknowledged()
-        let earlier = try await first.acknowledged()
-        #expect(try await producer.enqueue([]).acknowledged().isEmpty)
-        await producer.close()
-        let offsets = (earlier + later).map(\.offset)
-        #expect(offsets.count == 100 && offsets == offsets.sorted() && Set(offsets).count == 100)
-    }
-
     @Test func retriableBrokerErrorsAreRetriedWithoutDuplicates() async throws {
         let cluster = try KafkaMockCluster(brokers: 1, logger: Support.logger)
         let topic = Support.uniqueName("retry")
