@@ -58,7 +58,7 @@ struct SweepReport: Sendable {
         return try ReportWriter.write([(Self.file, markdown)] + charts, to: folder)
     }
 
-    private var rateAxisTitle: Axis { Axis(title: "Change rate (measured)", unit: .number(unit: "changes/s"), scale: .log) }
+    private var rateAxisTitle: Axis { Axis(title: "Measured change rate", unit: .number(unit: "changes/s"), scale: .log) }
     private var sizeAxisTitle: Axis { Axis(title: "Records in the DB, N", unit: .number(unit: "records"), scale: .log) }
 
     /// Where a stream variant and a batch variant cost the same bytes per hour along an axis:
@@ -111,17 +111,17 @@ struct SweepReport: Sendable {
         }
         let xs = axis.map { $0[keyPath: x] }
         let inRange = { (value: Double) in value >= (xs.min() ?? 0) / 10 && value <= (xs.max() ?? 0) * 10 }
-        // Envelope against full only: the crossing that decides, and few enough labels to read.
-        let annotations: [Annotation] = crossings(axis, x: x).filter { $0.stream == .streamEnvelope && $0.batch == .batchFull }
+        // The envelope's crossings only: the stream that decides, and few enough labels to read.
+        let annotations: [Annotation] = crossings(axis, x: x).filter { $0.stream == .streamEnvelope }
             .flatMap { c -> [Annotation] in
-                [c.measured.map { Annotation.marker(x: $0.x, y: $0.y, label: "measured: envelope = full") },
-                 c.model.flatMap { inRange($0.x) ? Annotation.marker(x: $0.x, y: $0.y, label: "model: envelope = full") : nil }]
+                let label = "envelope = \(c.batch.role)"
+                return [c.measured.map { Annotation.marker(x: $0.x, y: $0.y, label: "measured: " + label) },
+                        c.model.flatMap { inRange($0.x) ? Annotation.marker(x: $0.x, y: $0.y, label: "model: " + label) : nil }]
                     .compactMap { $0 }
             }
-        let what = x == \Run.rate ? "the change rate (intensity sweep, \(base.perPlant) images per plant)"
-            : "the DB size (size sweep, intensity \(Fmt.factor(base.intensity))×)"
+        let what = x == \Run.rate ? "the change rate (\(base.perPlant) per plant)" : "the DB size (intensity \(Fmt.factor(base.intensity))×)"
         return LineChart(title: "Measured bytes per hour against \(what)", x: xAxis,
-                         y: Axis(title: "Bytes per hour (relays, all hops)", unit: .bytes, scale: .log),
+                         y: Axis(title: "Bytes per hour, all hops", unit: .bytes, scale: .log),
                          series: series, annotations: annotations, legend: .below)
     }
 
