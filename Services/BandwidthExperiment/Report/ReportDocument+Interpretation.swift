@@ -6,6 +6,10 @@ extension ReportDocument {
             [v.rawValue] + [1.0, 10, 100].map { Fmt.bytes(model.bytesPerHour(v, rate: rate * $0)) + "/h" }
         }
         let match = envelope?.staleness.p99UpperBoundSeconds.flatMap(model.periodMatching(staleness:))
+        let staleness = match.map { period in
+            "batch's mean (T/2 + run) reaches the envelope's p99 only at T ≈ \(Fmt.seconds(period)), where full batch "
+                + "would move \(Fmt.bytes(3600 / period * 2 * i.records * i.recordSize))/h"
+        } ?? "no batch period reaches the envelope's p99: one run alone (\(Fmt.seconds(i.runSeconds ?? 0))) takes longer"
         let perHour = model.bytesPerHour(.streamEnvelope, rate: rate)
         let fixedShare = perHour > 0 ? 3600 * i.envelopeIdleRate / perHour : 0
         let years = results.variants.map { v -> [String] in
@@ -38,10 +42,10 @@ extension ReportDocument {
         Full batch does not grow with the rate (it copies N · s every T whatever changes); incremental and stream grow \
         linearly until incremental saturates at N records per run.
 
-        **How close can batch get to stream?** On bytes, incremental costs 2 · s per change against the envelope's 3 · e: \
-        \(Fmt.number(2 * i.recordSize / max(3 * i.envelopeEventSize, 1)))× the envelope. On staleness, batch's mean \
-        (T/2 + run) reaches the envelope's p99 only at \(match.map { "T ≈ " + Fmt.seconds($0) } ?? "no period at all"); \
-        full batch at that T would move \(match.map { Fmt.bytes(3600 / $0 * 2 * i.records * i.recordSize) + "/h" } ?? "—").
+        **How close can batch get to stream?** On bytes, incremental comes closest: 2 · s per change against the \
+        envelope's f plus 3 · e per change (\(Fmt.number(2 * i.recordSize / max(3 * i.envelopeEventSize, 1)))× the \
+        per-change part), so by the model: \(model.cheaper(model.crossover(.streamEnvelope, .batchIncremental))). \
+        On staleness, \(staleness).
 
         **A year on a cloud cluster** at this run's measured rates (compressed by speed \
         \(Fmt.number(results.parameters.speed))), own sync process plus, for stream, its broker:
