@@ -71,11 +71,8 @@ extension Experiment {
 
     private func idleRate(_ relays: [String], _ after: Snapshot, _ idleEnd: Snapshot) -> Double {
         let seconds = after.instant.duration(to: idleEnd.instant) / .seconds(1)
-        let bytes = relays.reduce(0.0) { sum, relay in
-            let start = after.relays[relay] ?? .init(), end = idleEnd.relays[relay] ?? .init()
-            return sum + Double((end.bytesUpstream - start.bytesUpstream) + (end.bytesDownstream - start.bytesDownstream))
-        }
-        return seconds > 0 ? bytes / seconds : 0
+        let bytes = relays.reduce(0) { $0 + Self.moved($1, from: after.relays, to: idleEnd.relays) }
+        return seconds > 0 ? Double(bytes) / seconds : 0
     }
 
     private func hop(_ relay: String, _ before: Snapshot, _ after: Snapshot,

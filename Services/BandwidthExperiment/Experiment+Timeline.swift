@@ -24,15 +24,11 @@ extension Experiment {
 
     private static func sample(relays: [String: TCPRelayStatistics], imageAPI: MetricsSnapshot?, at instant: ContinuousClock.Instant,
                                since start: Snapshot, previous: ExperimentResults.TimelineSample?) -> ExperimentResults.TimelineSample {
-        func moved(_ relay: String) -> UInt64 {
-            let from = start.relays[relay] ?? .init(), to = relays[relay] ?? .init()
-            return (to.bytesUpstream - from.bytesUpstream) + (to.bytesDownstream - from.bytesDownstream)
-        }
         let events = { (metrics: MetricsSnapshot?) in metrics?.sum("image_api_image", ["format": "envelope"]) ?? 0 }
         let changes = imageAPI.map { Int(events($0) - events(start.metrics["image-api"])) } ?? previous?.changes ?? 0
         return .init(seconds: start.instant.duration(to: instant) / .seconds(1), changes: changes,
                      bytes: Dictionary(uniqueKeysWithValues: Variant.allCases.map {
-                         ($0.rawValue, moved($0.sourceRelay) + moved($0.consumerRelay))
+                         ($0.rawValue, moved($0.sourceRelay, from: start.relays, to: relays) + moved($0.consumerRelay, from: start.relays, to: relays))
                      }))
     }
 }

@@ -61,6 +61,12 @@ struct Experiment: Sendable {
         }
     }
 
+    /// The bytes `relay` moved, both directions, from one reading of the relays' counters to a later one.
+    static func moved(_ relay: String, from start: [String: TCPRelayStatistics], to end: [String: TCPRelayStatistics]) -> UInt64 {
+        let from = start[relay] ?? .init(), to = end[relay] ?? .init()
+        return (to.bytesUpstream - from.bytesUpstream) + (to.bytesDownstream - from.bytesDownstream)
+    }
+
     func snapshot(_ topology: Topology) async throws -> Snapshot {
         var metrics: [String: MetricsSnapshot] = [:]
         for service in topology.services { metrics[service.name] = try await service.metrics() }

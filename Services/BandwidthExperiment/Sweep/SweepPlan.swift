@@ -11,14 +11,12 @@ struct SweepPlan: Sendable, Equatable {
         var label: String { "intensity-\(Fmt.factor(intensity))-per-plant-\(perPlant)" }
     }
 
-    let base: Point
     let points: [Point]
 
     /// Nil when neither axis has values (no sweep). The base point runs once even when both
     /// axes include it.
     init?(base: Point, intensities: [Double], perPlants: [Int]) {
         guard !intensities.isEmpty || !perPlants.isEmpty else { return nil }
-        self.base = base
         var points: [Point] = []
         for point in intensities.map({ Point(intensity: $0, perPlant: base.perPlant) })
             + perPlants.map({ Point(intensity: base.intensity, perPlant: $0) }) where !points.contains(point) {
