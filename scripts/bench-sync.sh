@@ -13,7 +13,9 @@
 #     consumer DB alike, so updates find their records) and a consumer; a warm-up, then
 #     `sync-bench load --rate R --duration D`; p50/p99 come from the difference of the
 #     consumer's consumer_sync_staleness_seconds histogram before and after, as the bucket
-#     bound they fall in ("≤ 25 ms").
+#     bound they fall in ("≤ 25 ms"). The mean is split at each message's producer timestamp
+#     into outbox (commit to the relay's produce call) and delivery (produce call to the
+#     consumer's poll), beside the apply time per batch.
 #
 # Uses the servers of `scripts/servers.sh start` (starts them when not running, and then stops
 # them at the end) and their env file; makes its own databases, topics and consumer groups,
@@ -193,10 +195,8 @@ await_settled() {
     # Everything came in the first scrape: only the total time is a bound.
     APPLY_RATE=$(per_second "$expected" "$TOTAL_SECONDS")
   fi
-  BATCH_MEAN=$(awk -v s="$(metric "$file" consumer_batch_size_sum)" -v c="$(metric "$file" consumer_batch_size_count)" \
-    'BEGIN { printf "%.0f", c ? s / c : 0 }')
-  APPLY_MS_MEAN=$(awk -v s="$(metric "$file" consumer_apply_duration_seconds_sum)" \
-    -v c="$(metric "$file" consumer_apply_duration_seconds_count)" 'BEGIN { printf "%.1f", c ? 1000 * s / c : 0 }')
+  BATCH_MEAN=$(mean_between /dev/null "$file" consumer_batch_size 1 "%.0f")
+  APPLY_MS_MEAN=$(mean_between /dev/null "$file" consumer_apply_duration_seconds 1000 "%.1f")
   DEAD=$(metric "$file" consumer_events_dead_lettered_total)
   [ "$DEAD" -eq 0 ] || warn "$name: $DEAD events dead-lettered (see $WORK/consumer-${name%%-*}.log)"
   log "$name: $expected events in ${APPLY_SECONDS}s after the first batch (${TOTAL_SECONDS}s with startup): $APPLY_RATE/s; batches of $BATCH_MEAN on average, $APPLY_MS_MEAN ms each; VmHWM $(mib "$PEAK_KB") MiB"
@@ -228,16 +228,16 @@ apply_phase() {
   figures=("$c_rate" "$APPLY_RATE" "$c_peak" "$PEAK_KB" "$BATCH_MEAN" "$APPLY_MS_MEAN" "$load")
 }
 
-# histogram_diff BEFORE AFTER Q...: for each quantile Q, the upper bound (ms) of the
-# consumer_sync_staleness_seconds bucket it falls in between the two scrapes; then the
-# event count and the mean (ms).
+# histogram_diff NAME BEFORE AFTER Q...: for each quantile Q, the upper bound (ms) of the
+# bucket of histogram NAME (seconds) it falls in between the two scrapes; then the event count
+# and the mean (ms).
 histogram_diff() {
-  awk -v qs="${*:3}" '
+  awk -v m="$1" -v qs="${*:4}" '
     function le(line) { match(line, /le="[^"]*"/); return substr(line, RSTART + 4, RLENGTH - 5) }
     FNR == 1 { file++ }
-    /^consumer_sync_staleness_seconds_bucket/ { bound = le($0); if (file == 1) before[bound] = $NF; else { after[bound] = $NF; order[++n] = bound } }
-    /^consumer_sync_staleness_seconds_sum/ { sum[file] = $NF }
-    /^consumer_sync_staleness_seconds_count/ { count[file] = $NF }
+    index($0, m "_bucket{") == 1 { bound = le($0); if (file == 1) before[bound] = $NF; else { after[bound] = $NF; order[++n] = bound } }
+    index($0, m "_sum ") == 1 { sum[file] = $NF }
+    index($0, m "_count ") == 1 { count[file] = $NF }
     END {
       total = count[2] - count[1]
       split(qs, q, " ")
@@ -251,7 +251,14 @@ histogram_diff() {
         printf "%s ", answer
       }
       printf "%d %.1f\n", total, (total > 0) ? 1000 * (sum[2] - sum[1]) / total : 0
-    }' "$1" "$2"
+    }' "$2" "$3"
+}
+
+# mean_between BEFORE AFTER NAME SCALE FORMAT: SCALE times the mean of histogram NAME between
+# two scrapes (BEFORE /dev/null: since the start), printed with FORMAT.
+mean_between() {
+  awk -v s1="$(metric "$1" "$3_sum")" -v c1="$(metric "$1" "$3_count")" -v s2="$(metric "$2" "$3_sum")" \
+    -v c2="$(metric "$2" "$3_count")" -v scale="$4" -v format="$5" 'BEGIN { printf format, (c2 > c1) ? scale * (s2 - s1) / (c2 - c1) : 0 }'
 }
 
 # staleness_phase: image-api + consumer on PostgreSQL, warm-up, then the measured load.
@@ -310,20 +317,21 @@ staleness_phase() {
   seconds=$(elapsed "$start_time" "$(now)")
   curl -fsS -o "$after-api" "$base/metrics"
   # The relay publishes serially: an event waits for the publish in flight, then for its own.
-  STALE_PUBLISH=$(awk -v s1="$(metric "$before-api" image_api_publish_duration_seconds_sum)" \
+  STALE_PUBLISH="$(mean_between "$before-api" "$after-api" image_api_publish_duration_seconds 1000 "%.1f") / $(awk \
     -v c1="$(metric "$before-api" image_api_publish_duration_seconds_count)" \
-    -v s2="$(metric "$after-api" image_api_publish_duration_seconds_sum)" \
-    -v c2="$(metric "$after-api" image_api_publish_duration_seconds_count)" \
-    'BEGIN { printf "%.1f / %d", (c2 > c1) ? 1000 * (s2 - s1) / (c2 - c1) : 0, c2 - c1 }')
+    -v c2="$(metric "$after-api" image_api_publish_duration_seconds_count)" 'BEGIN { print c2 - c1 }')"
   STALE_CPU=$(awk -v c=$(($(cpu_ticks "$CONSUMER_PID") - ticks_consumer)) -v a=$(($(cpu_ticks "$API_PID") - ticks_api)) \
     -v b=$((${BROKER_PID:+$(cpu_ticks "$BROKER_PID") - }ticks_broker)) -v hz="$(getconf CLK_TCK)" -v s="$seconds" \
     'BEGIN { printf "%.0f / %.0f / %s", 100 * c / hz / s, 100 * a / hz / s, b ? sprintf("%.0f", 100 * b / hz / s) : "?" }')
-  read -r STALE_P50 STALE_P99 STALE_COUNT STALE_MEAN < <(histogram_diff "$before" "$after" 0.5 0.99)
+  read -r STALE_P50 STALE_P99 STALE_COUNT STALE_MEAN < <(histogram_diff consumer_sync_staleness_seconds "$before" "$after" 0.5 0.99)
+  # Where the time went: outbox (commit to the relay's produce call), delivery (produce call to
+  # the consumer's poll), apply (per batch).
+  read -r _ OUTBOX_P99 _ OUTBOX_MEAN < <(histogram_diff consumer_sync_outbox_delay_seconds "$before" "$after" 0.5 0.99)
+  read -r _ DELIVERY_P99 _ DELIVERY_MEAN < <(histogram_diff consumer_sync_delivery_delay_seconds "$before" "$after" 0.5 0.99)
+  STALE_APPLY=$(mean_between "$before" "$after" consumer_apply_duration_seconds 1000 "%.1f")
   STALE_PEAK_KB=$(vm_kb "$CONSUMER_PID" VmHWM)
-  STALE_BATCH=$(awk -v s1="$(metric "$before" consumer_batch_size_sum)" -v c1="$(metric "$before" consumer_batch_size_count)" \
-    -v s2="$(metric "$after" consumer_batch_size_sum)" -v c2="$(metric "$after" consumer_batch_size_count)" \
-    'BEGIN { printf "%.1f", (c2 > c1) ? (s2 - s1) / (c2 - c1) : 0 }')
-  log "staleness: $STALE_COUNT events, p50 <= $STALE_P50 ms, p99 <= $STALE_P99 ms, mean $STALE_MEAN ms; batches of $STALE_BATCH; relay publish ms / publishes $STALE_PUBLISH; CPU % consumer / image-api / broker $STALE_CPU"
+  STALE_BATCH=$(mean_between "$before" "$after" consumer_batch_size 1 "%.1f")
+  log "staleness: $STALE_COUNT events, p50 <= $STALE_P50 ms, p99 <= $STALE_P99 ms, mean $STALE_MEAN ms (outbox $OUTBOX_MEAN, delivery $DELIVERY_MEAN, apply $STALE_APPLY per batch); batches of $STALE_BATCH; relay publish ms / publishes $STALE_PUBLISH; CPU % consumer / image-api / broker $STALE_CPU"
   stop_consumer
   stop_pid "$API_PID"
   API_PID=
@@ -399,6 +407,8 @@ if [ -n "${STALE_P99:-}" ]; then
   row "staleness p50 ms (bucket bound)" "<= $STALE_P50" "" ""
   row "staleness p99 ms (bucket bound)" "<= $STALE_P99" "<= $TARGET_P99_MS" "$(verdict "${STALE_P99/+Inf/1e9}" "<=" "$TARGET_P99_MS")"
   row "staleness mean ms" "$STALE_MEAN" "" ""
+  row "staleness split, mean ms: outbox/delivery/apply" "$OUTBOX_MEAN / $DELIVERY_MEAN / $STALE_APPLY" "" ""
+  row "staleness split, p99 ms: outbox/delivery" "<= $OUTBOX_P99 / <= $DELIVERY_P99" "" ""
   row "staleness: consumer batch mean" "$STALE_BATCH" "" ""
   row "staleness: relay publish mean ms / publishes" "$STALE_PUBLISH" "" ""
   row "staleness: CPU % consumer/image-api/broker" "$STALE_CPU" "" ""

@@ -33,7 +33,7 @@ struct ConsumerCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try server.resolve(defaultPort: 8082)
         let registry = Observability.bootstrap(level: settings.logLevel,
-                                               histogramBuckets: [ChangeConsumer.stalenessLabel: ChangeConsumer.stalenessBuckets])
+                                               histogramBuckets: ChangeConsumer.histogramBuckets)
         let source = settings.source
         guard let kafkaSettings = try kafka.resolve(source, clientID: "consumer") else {
             throw ValidationError("no broker: set --kafka-brokers or LEAFSYNC_KAFKA_BROKERS")

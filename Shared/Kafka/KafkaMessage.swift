@@ -1,5 +1,3 @@
-import Foundation
-
 /// A message header. Kafka allows repeated names and null values.
 public struct KafkaHeader: Sendable, Hashable {
     public let name: String
@@ -42,6 +40,24 @@ public struct KafkaDelivery: Sendable, Hashable {
     }
 }
 
+/// A message's timestamp, at Kafka's millisecond resolution.
+public struct KafkaTimestamp: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// Set by the producer when the message was handed to it (`CreateTime`).
+        case created
+        /// Set by the broker when it appended the message to the log (`LogAppendTime`).
+        case appended
+    }
+
+    public let kind: Kind
+    public let millisecondsSinceEpoch: Int64
+
+    public init(kind: Kind, millisecondsSinceEpoch: Int64) {
+        self.kind = kind
+        self.millisecondsSinceEpoch = millisecondsSinceEpoch
+    }
+}
+
 /// A consumed message, copied out of librdkafka.
 public struct KafkaMessage: Sendable, Hashable {
     public let topic: String
@@ -52,10 +68,10 @@ public struct KafkaMessage: Sendable, Hashable {
     public let headers: [KafkaHeader]
     /// The producer's or the broker's timestamp (per the topic's `message.timestamp.type`),
     /// nil when the message has none.
-    public let timestamp: Date?
+    public let timestamp: KafkaTimestamp?
 
     public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8]?,
-                headers: [KafkaHeader], timestamp: Date?) {
+                headers: [KafkaHeader], timestamp: KafkaTimestamp?) {
         self.topic = topic
         self.partition = partition
         self.offset = offset

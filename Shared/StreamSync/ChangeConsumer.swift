@@ -114,6 +114,7 @@ public final class ChangeConsumer: Service, Sendable {
     /// the DB) for the next batch.
     func process(_ batch: [KafkaMessage]) async throws -> [KafkaMessage] {
         let start = ContinuousClock.now
+        let received = Timestamp.currentMicroseconds()
         var polledMeanwhile: [KafkaMessage] = []
         var changes: [IncomingChange] = []
         var sources: [KafkaMessage] = []
@@ -153,6 +154,11 @@ public final class ChangeConsumer: Service, Sendable {
                 case .legacy(_, let image): image.lastChangedAt.microsecondsSinceEpoch
                 }
                 metrics.staleness.recordMicroseconds(max(0, now - occurredAt))
+                if let produced = message.timestamp, produced.kind == .created {
+                    let producedAt = produced.millisecondsSinceEpoch * 1000
+                    metrics.outboxDelay.recordMicroseconds(max(0, producedAt - occurredAt))
+                    metrics.deliveryDelay.recordMicroseconds(max(0, received - producedAt))
+                }
             case .stale:
                 counters?.stale.increment()
             case .rejected(let reason):

@@ -18,6 +18,11 @@ final class ConsumerMetrics: Sendable {
     let applyDuration = Metrics.Timer(label: "consumer_apply_duration_seconds")
     /// Apply time minus the change's `occurred_at` in the producer DB.
     let staleness = Metrics.Timer(label: ChangeConsumer.stalenessLabel)
+    /// The staleness split at the message's producer timestamp (`CreateTime`): commit to the
+    /// relay's produce call (the outbox), then produce call to the poll that returned it
+    /// (linger, broker, fetch). The rest is the apply, `applyDuration`.
+    let outboxDelay = Metrics.Timer(label: ChangeConsumer.outboxDelayLabel)
+    let deliveryDelay = Metrics.Timer(label: ChangeConsumer.deliveryDelayLabel)
     private let lag = Mutex<[KafkaTopicPartition: Gauge]>([:])
 
     /// `op` label values: the three operations, `legacy` for LIMS-format messages, `unknown`
@@ -70,9 +75,15 @@ final class ConsumerMetrics: Sendable {
 extension ChangeConsumer {
     /// The staleness histogram's name, for `Observability.bootstrap`'s buckets.
     public static let stalenessLabel = "consumer_sync_staleness_seconds"
+    public static let outboxDelayLabel = "consumer_sync_outbox_delay_seconds"
+    public static let deliveryDelayLabel = "consumer_sync_delivery_delay_seconds"
     /// Fine around the tens of milliseconds a healthy stream takes, so a p99 target of 50 ms
     /// can be read off; up to minutes for a consumer catching up after an outage.
-    public static let stalenessBuckets: [Duration] = [1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 250, 500].map {
+    static let stalenessBuckets: [Duration] = [1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 250, 500].map {
         .milliseconds($0)
     } + [1, 2, 5, 10, 30, 60, 300].map { .seconds($0) }
+    /// The staleness histogram and its two parts, all on `stalenessBuckets`.
+    public static var histogramBuckets: [String: [Duration]] {
+        [stalenessLabel: stalenessBuckets, outboxDelayLabel: stalenessBuckets, deliveryDelayLabel: stalenessBuckets]
+    }
 }

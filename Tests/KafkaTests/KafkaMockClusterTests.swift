@@ -13,6 +13,7 @@ struct KafkaMockClusterTests {
         let topic = Support.uniqueName("round-trip")
         try cluster.createTopic(topic, partitions: 3)
         let producer = try KafkaProducer(configuration: Support.configuration(cluster), logger: Support.logger)
+        let beforeSend = Self.nowMilliseconds()
         let sent = try await producer.send(topic: topic, key: Array("plant-7".utf8), value: Array("hello".utf8), headers: [
             KafkaHeader(name: "event-type", string: "image.created"), KafkaHeader(name: "empty", value: nil),
         ])
@@ -21,13 +22,19 @@ struct KafkaMockClusterTests {
         let consumer = try KafkaConsumer(configuration: Support.consumerConfiguration(cluster), groupID: Support.uniqueName("g"),
                                          topics: [topic], logger: Support.logger)
         let message = try #require(try await Support.consume(1, from: consumer).first)
+        let afterConsume = Self.nowMilliseconds()
         await consumer.close()
         #expect((message.topic, message.partition, message.offset) == (topic, sent.partition, sent.offset))
         #expect(message.key == Array("plant-7".utf8))
         #expect(message.value == Array("hello".utf8))
         #expect(message.headers == [KafkaHeader(name: "event-type", string: "image.created"), KafkaHeader(name: "empty", value: nil)])
-        #expect(try abs(#require(message.timestamp).timeIntervalSinceNow) < 60)
+        // The producer stamps the message when it is handed over (CreateTime).
+        let timestamp = try #require(message.timestamp)
+        #expect(timestamp.kind == .created)
+        #expect((beforeSend...afterConsume).contains(timestamp.millisecondsSinceEpoch))
     }
+
+    private static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
     @Test func aBatchKeepsItsOrderAndSameKeysShareAPartition() async throws {
         let cluster = try KafkaMockCluster(logger: Support.logger)

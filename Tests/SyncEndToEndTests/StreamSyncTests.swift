@@ -16,6 +16,18 @@ import Testing
             try await workload.createImages(perPlant: 5)
             #expect(try await workload.sendChanges(0..<150, perPlant: 5) == 0)
             try await cluster.waitUntilInSync()
+            // Every applied change's staleness is split at its producer timestamp; the two parts
+            // add up to the time until its batch was polled, so to no more than the staleness
+            // (plus up to 1 ms each for the timestamp's millisecond resolution).
+            let metrics = String(decoding: try await cluster.consumerClient.request("GET", "/metrics").body, as: UTF8.self)
+            let applied = metricSum(metrics, "consumer_sync_staleness_seconds_count")
+            #expect(applied > 15, "15 creates, and the changes that changed something")
+            #expect(metricSum(metrics, "consumer_sync_outbox_delay_seconds_count") == applied)
+            #expect(metricSum(metrics, "consumer_sync_delivery_delay_seconds_count") == applied)
+            let parts = metricSum(metrics, "consumer_sync_outbox_delay_seconds_sum")
+                + metricSum(metrics, "consumer_sync_delivery_delay_seconds_sum")
+            #expect(metricSum(metrics, "consumer_sync_delivery_delay_seconds_sum") > 0)
+            #expect(parts <= metricSum(metrics, "consumer_sync_staleness_seconds_sum") + applied * 0.001)
             // The consumer serves what it applied, in the same JSON as image-api.
             let fromAPI = try await cluster.apiClient.request("GET", "/image-plant/tomato/3")
             let fromConsumer = try await cluster.consumerClient.request("GET", "/image-plant/tomato/3")
@@ -129,10 +141,11 @@ import Testing
     }
 }
 
-/// The sum of the series of Prometheus metric `name` whose labels contain `label`.
-func metricSum(_ text: String, _ name: String, label: String) -> Double {
+/// The sum of the series of Prometheus metric `name` whose labels contain `label` (every
+/// series, unlabelled too, when `label` is empty).
+func metricSum(_ text: String, _ name: String, label: String = "") -> Double {
     text.split(separator: "\n").reduce(0) { sum, line in
-        guard line.hasPrefix(name + "{"), line.contains(label), let value = line.split(separator: " ").last.flatMap({ Double($0) }) else {
+        guard line.hasPrefix(name + "{") || (label.isEmpty && line.hasPrefix(name + " ")), label.isEmpty || line.contains(label), let value = line.split(separator: " ").last.flatMap({ Double($0) }) else {
             return sum
         }
         return sum + value

@@ -1,5 +1,4 @@
 import CRdKafka
-import Foundation
 
 extension KafkaMessage {
     /// Copies a consumed message out of librdkafka, which still owns (and later frees) it.
@@ -12,8 +11,7 @@ extension KafkaMessage {
                   key: Self.bytes(fields.key, fields.key_len),
                   value: Self.bytes(fields.payload, fields.len),
                   headers: Self.headers(of: message),
-                  timestamp: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil
-                      : Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+                  timestamp: KafkaTimestamp(type: timestampType, milliseconds: milliseconds))
     }
 
     private static func bytes(_ pointer: UnsafeRawPointer?, _ count: Int) -> [UInt8]? {
@@ -32,5 +30,16 @@ extension KafkaMessage {
             headers.append(KafkaHeader(name: name.map { String(cString: $0) } ?? "", value: bytes(value, size)))
         }
         return headers
+    }
+}
+
+extension KafkaTimestamp {
+    init?(type: rd_kafka_timestamp_type_t, milliseconds: Int64) {
+        switch type {
+        case RD_KAFKA_TIMESTAMP_CREATE_TIME: kind = .created
+        case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME: kind = .appended
+        default: return nil
+        }
+        millisecondsSinceEpoch = milliseconds
     }
 }
