@@ -2,26 +2,26 @@
 public enum Hex {
     public static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Every byte's two digits as one little-endian `UInt16`, so encoding stores both at once.
-    private static let pairs: [UInt16] = (0..<256).map { UInt16(digits[$0 >> 4]) | UInt16(digits[$0 & 0x0F]) << 8 }
-
-    /// Appends the hex form of `data`. Works on raw buffers, a digit pair per store: this runs
-    /// over every image of every response (~40 KB each), where a generic byte-by-byte loop cost
-    /// more than the database and the socket together (docs/benchmarks.md).
+    /// Appends the hex form of `data`. This runs over every image of every response (~40 KB
+    /// each), so the digits are computed, not looked up: the compiler vectorizes this loop
+    /// (3× a table of digit pairs, ~9 GB/s against ~2.7; docs/benchmarks.md).
     public static func append(_ data: [UInt8], to output: inout [UInt8]) {
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: data.count * 2))
-        output.withUnsafeMutableBytes { out in
+        output.withUnsafeMutableBufferPointer { out in
             data.withUnsafeBufferPointer { input in
-                pairs.withUnsafeBufferPointer { table in
-                    var offset = start
-                    for byte in input {
-                        out.storeBytes(of: table[Int(byte)].littleEndian, toByteOffset: offset, as: UInt16.self)
-                        offset += 2
-                    }
+                guard let base = out.baseAddress.map({ $0 + start }) else { return }
+                for index in input.indices {
+                    base[2 * index] = digit(input[index] &>> 4)
+                    base[2 * index + 1] = digit(input[index] & 0x0F)
                 }
             }
         }
+    }
+
+    /// The lowercase digit of a nibble, without a branch the vectorizer would stop at.
+    @inline(__always) private static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble &+ UInt8(ascii: "0") &+ (nibble > 9 ? UInt8(ascii: "a") - UInt8(ascii: "0") - 10 : 0)
     }
 
     public static func encode(_ data: [UInt8]) -> String {

@@ -38,4 +38,17 @@ import Testing
         #expect(Hex.decode("abc") == nil)
         #expect(Hex.decode("zz") == nil)
     }
+
+    /// Every byte value, at every length around the vectorized loop's 16- and 32-byte steps,
+    /// appended after text already in the output.
+    @Test func hexEncodesEveryByteInLowercase() {
+        let expected = (0...255).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }
+        #expect(Hex.encode((0...255).map(UInt8.init)) == expected.joined())
+        for count in [0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255] {
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            var output = Array("x".utf8)
+            Hex.append(bytes, to: &output)
+            #expect(output == Array(("x" + bytes.map { expected[Int($0)] }.joined()).utf8), "\(count) bytes")
+        }
+    }
 }
