@@ -109,6 +109,25 @@ struct KafkaMockClusterTests {
         }
     }
 
+    /// Each client gets only its role's callbacks: librdkafka warns (`CONFWARN`) about a consumer
+    /// callback on a producer handle, which an admin client is.
+    @Test func clientsStartWithoutConfigurationWarnings() async throws {
+        let (logger, log) = RecordingLogHandler.logger()
+        let cluster = try KafkaMockCluster(logger: Support.logger)
+        let topic = Support.uniqueName("warnings")
+        try cluster.createTopic(topic, partitions: 1)
+        // librdkafka checks the configuration while it creates the handle.
+        _ = try KafkaAdmin(configuration: Support.configuration(cluster), logger: logger)
+        let producer = try KafkaProducer(configuration: Support.configuration(cluster), logger: logger)
+        let consumer = try KafkaConsumer(configuration: Support.consumerConfiguration(cluster), groupID: Support.uniqueName("g"),
+                                         topics: [topic], logger: logger)
+        _ = try await consumer.poll(timeout: .milliseconds(100))
+        await consumer.close()
+        await producer.close()
+        let warnings = log.records.filter { $0.metadata["kafka.log.facility"] == "CONFWARN" }
+        #expect(warnings.isEmpty, "\(warnings.map(\.message))")
+    }
+
     @Test func aSendDuringABrokerOutageCompletesOnceTheBrokerIsBack() async throws {
         let (logger, log) = RecordingLogHandler.logger()
         let cluster = try KafkaMockCluster(brokers: 1, logger: Support.logger)

@@ -29,14 +29,19 @@ final class RDKafkaCallbacks: @unchecked Sendable {
         self.rebalance = rebalance
     }
 
-    /// Installs the callbacks on `conf`, with this object as the opaque.
-    func install(on conf: OpaquePointer, producer: Bool) {
+    /// Installs the callbacks a client of `kind` gets, with this object as the opaque. Each
+    /// role's own callback only: librdkafka warns at startup about a consumer callback on a
+    /// producer handle, which an admin client is.
+    func install(on conf: OpaquePointer, kind: RDKafkaClient.Kind) {
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
         rd_kafka_conf_set_log_cb(conf, logCallback)
         rd_kafka_conf_set_error_cb(conf, errorCallback)
         if statistics != nil { rd_kafka_conf_set_stats_cb(conf, statisticsCallback) }
-        if producer { rd_kafka_conf_set_dr_msg_cb(conf, deliveryCallback) }
-        else { rd_kafka_conf_set_offset_commit_cb(conf, offsetCommitCallback) }
+        switch kind {
+        case .producer: rd_kafka_conf_set_dr_msg_cb(conf, deliveryCallback)
+        case .consumer: rd_kafka_conf_set_offset_commit_cb(conf, offsetCommitCallback)
+        case .admin: break
+        }
         if rebalance != nil { rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback) }
     }
 

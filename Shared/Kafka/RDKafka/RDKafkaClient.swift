@@ -21,7 +21,7 @@ final class RDKafkaClient: @unchecked Sendable {
     /// - Throws: `KafkaError` `.configuration` for a bad property or a rejected combination.
     init(kind: Kind, properties: [(key: String, value: String)], callbacks: RDKafkaCallbacks) throws(KafkaError) {
         let conf = try RDKafkaConfig.make(properties)
-        callbacks.install(on: conf, producer: kind == .producer)
+        callbacks.install(on: conf, kind: kind)
         var reason = ErrorBuffer()
         guard let handle = rd_kafka_new(kind.cValue, conf, &reason.bytes, reason.bytes.count) else {
             // rd_kafka_new frees the conf only on success; on failure it is still ours.
