@@ -24,7 +24,8 @@ RUN_DIR=${LEAFSYNC_RUN_DIR:-$LEAFSYNC_ROOT/.run}
 export LEAFSYNC_RUN_DIR=$RUN_DIR
 STORES=${LEAFSYNC_STORES:-postgres,mongo}
 SPEED=${LEAFSYNC_SPEED:-60}
-SERVICES=(image-api consumer db-synchronizer jobs)
+# In stopping order: the jobs first, so none of them calls an image-api already gone.
+SERVICES=(jobs db-synchronizer consumer image-api)
 
 # port SERVICE STORE: where a service of that store's pairing listens.
 port() {
