@@ -73,7 +73,7 @@ final class ConsumerMetrics: Sendable {
 }
 
 extension ChangeConsumer {
-    /// The staleness histogram's name, for `Observability.bootstrap`'s buckets.
+    /// The staleness histogram's name; `histogramBuckets` gives its buckets and its parts'.
     public static let stalenessLabel = "consumer_sync_staleness_seconds"
     public static let outboxDelayLabel = "consumer_sync_outbox_delay_seconds"
     public static let deliveryDelayLabel = "consumer_sync_delivery_delay_seconds"
