@@ -2,8 +2,8 @@ import JSON
 
 /// The body of a create (PUT) request: `{"camera_id": 1, "gps_coordinates": [lat, lon]}`.
 ///
-/// `data` (hex JPEG) is our optional extension; without it the store copies the data of a
-/// random existing image of the plant, as LIMS did.
+/// `data` (hex JPEG) is our optional extension; without it (absent or null) the store copies
+/// the data of a random existing image of the plant, as LIMS did.
 public struct NewImage: Sendable, Hashable {
     public var cameraID: Int64
     public var gpsCoordinates: GPSCoordinates

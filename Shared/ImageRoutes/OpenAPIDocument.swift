@@ -126,7 +126,7 @@ public enum OpenAPIDocument {
           "NewImage": {"type": "object", "additionalProperties": false, "required": ["camera_id", "gps_coordinates"], "properties": {
             "camera_id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807},
             "gps_coordinates": {"$ref": "#/components/schemas/GPS"},
-            "data": {"type": "string", "pattern": "^([0-9a-fA-F]{2})+$", "maxLength": 1048576, "description": "Optional JPEG as hex (LeafSync extension)"}}},
+            "data": {"type": ["string", "null"], "pattern": "^([0-9a-fA-F]{2})+$", "maxLength": 1048576, "description": "Optional JPEG as hex (LeafSync extension); absent or null: the data of a random existing image of the plant, as LIMS"}}},
           "ImageUpdate": {"type": "object", "additionalProperties": false, "required": ["id"], "properties": {
             "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807},
             "camera_id": {"type": ["integer", "null"], "format": "int64", "minimum": 1, "maximum": 9223372036854775807},

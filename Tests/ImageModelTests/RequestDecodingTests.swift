@@ -12,6 +12,9 @@ import Testing
         #expect(withData.data == [0xFF, 0xD8])
         let wholeFloat = try NewImage(json: body(#"{"camera_id": 2.0, "gps_coordinates": [0, 0]}"#))
         #expect(wholeFloat.cameraID == 2)
+        // A null `data` is an absent one, as null is everywhere in LIMS bodies (openapi.json says so).
+        let nullData = try NewImage(json: body(#"{"camera_id": 3, "gps_coordinates": [0, 0], "data": null}"#))
+        #expect(nullData == NewImage(cameraID: 3, gpsCoordinates: GPSCoordinates(latitude: 0, longitude: 0)))
     }
 
     @Test func decodesAnUpdateKeepingAbsentAndNullFields() throws {
