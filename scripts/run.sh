@@ -82,6 +82,13 @@ task = json.load(sys.stdin)["jobs"][0]["tasks"][0]
 print(0 if task["in_flight"] else task["successes"])'
 }
 
+# assigned STORE: whether this run's consumer of STORE got its partitions. Its log is appended
+# to across runs, so only lines after this run's "starting kafka.group=..." count.
+assigned() {
+  awk -v group="kafka.group=leafsync-$1-$RUN_ID" 'index($0, group) { started = 1 }
+    started && /partitions assigned/ { found = 1 } END { exit !found }' "$RUN_DIR/consumer-$1.log"
+}
+
 # wait_for_batch_run URL STORE: until the db-synchronizer finished a run since its job started.
 wait_for_batch_run() {
   local i
@@ -115,7 +122,7 @@ experiment() {
   cons=http://127.0.0.1:$(port consumer "$store")
   batch=http://127.0.0.1:$(port db-synchronizer "$store")
   # Joining the consumer group takes a few seconds; changes made meanwhile would wait for it.
-  for i in $(seq 1 60); do grep -q "partitions assigned" "$RUN_DIR/consumer-$store.log" && break; sleep 0.5; done
+  for i in $(seq 1 60); do assigned "$store" && break; sleep 0.5; done
   # The batch job's first run (at startup, with no watermark yet) copies every record.
   wait_for_batch_run "$batch" "$store"
   started=$SECONDS
