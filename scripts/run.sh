@@ -123,6 +123,7 @@ experiment() {
   batch=http://127.0.0.1:$(port db-synchronizer "$store")
   # Joining the consumer group takes a few seconds; changes made meanwhile would wait for it.
   for i in $(seq 1 60); do assigned "$store" && break; sleep 0.5; done
+  assigned "$store" || die "$store: the consumer got no partitions within 30 s (see $RUN_DIR/consumer-$store.log)"
   # The batch job's first run (at startup, with no watermark yet) copies every record.
   wait_for_batch_run "$batch" "$store"
   started=$SECONDS
