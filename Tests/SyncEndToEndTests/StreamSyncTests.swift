@@ -115,6 +115,7 @@ import Testing
             let workload = Workload(client: cluster.apiClient, seed: 11)
             try await workload.createImages(perPlant: 4)
             #expect(try await workload.sendChanges(0..<100, perPlant: 4) == 0)
+            #expect(cluster.api?.log.contains("topics ready") == false, "this image-api must have no broker")
             cluster.api?.signal(SIGKILL)
             _ = try await cluster.api?.waitForExit()
             try await cluster.startAPI()

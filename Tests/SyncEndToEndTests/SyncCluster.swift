@@ -49,10 +49,12 @@ final class SyncCluster: @unchecked Sendable {
 
     var kafkaArguments: [String] { ["--kafka-brokers", brokers, "--topic-prefix", topicPrefix, "--dead-letter-topic", topicPrefix + "dead-letter"] }
 
-    /// Starts `image-api` on the producer DB; without Kafka its changes wait in the outbox.
+    /// Starts `image-api` on the producer DB; without Kafka its changes wait in the outbox. The
+    /// test process's own `LEAFSYNC_KAFKA_BROKERS` is blanked then, or the service would
+    /// publish through it to the unprefixed topics.
     func startAPI(kafka: Bool = true, _ extra: [String] = []) async throws {
         let process = try ServiceProcess("image-api", ["--store-url", producerURL, "--port", "0", "--log-level", "info"]
-            + (kafka ? kafkaArguments : []) + extra)
+            + (kafka ? kafkaArguments : []) + extra, environment: kafka ? [:] : ["LEAFSYNC_KAFKA_BROKERS": ""])
         api = process
         apiClient = ServiceClient(port: try await process.listeningPort())
     }
