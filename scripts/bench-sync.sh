@@ -326,8 +326,8 @@ staleness_phase() {
   read -r STALE_P50 STALE_P99 STALE_COUNT STALE_MEAN < <(histogram_diff consumer_sync_staleness_seconds "$before" "$after" 0.5 0.99)
   # Where the time went: outbox (commit to the relay's produce call), delivery (produce call to
   # the consumer's poll), apply (per batch).
-  read -r _ OUTBOX_P99 _ OUTBOX_MEAN < <(histogram_diff consumer_sync_outbox_delay_seconds "$before" "$after" 0.5 0.99)
-  read -r _ DELIVERY_P99 _ DELIVERY_MEAN < <(histogram_diff consumer_sync_delivery_delay_seconds "$before" "$after" 0.5 0.99)
+  read -r OUTBOX_P99 _ OUTBOX_MEAN < <(histogram_diff consumer_sync_outbox_delay_seconds "$before" "$after" 0.99)
+  read -r DELIVERY_P99 _ DELIVERY_MEAN < <(histogram_diff consumer_sync_delivery_delay_seconds "$before" "$after" 0.99)
   STALE_APPLY=$(mean_between "$before" "$after" consumer_apply_duration_seconds 1000 "%.1f")
   STALE_PEAK_KB=$(vm_kb "$CONSUMER_PID" VmHWM)
   STALE_BATCH=$(mean_between "$before" "$after" consumer_batch_size 1 "%.1f")

@@ -1,7 +1,5 @@
 /// Lowercase hex encoding and strict decoding of bytes (LIMS sends image data as hex).
 public enum Hex {
-    public static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Appends the hex form of `data`. This runs over every image of every response (~40 KB
     /// each), so the digits are computed, not looked up: the compiler vectorizes this loop
     /// (3× a table of digit pairs, ~9 GB/s against ~2.7; docs/benchmarks.md).
@@ -20,7 +18,7 @@ public enum Hex {
     }
 
     /// The lowercase digit of a nibble, without a branch the vectorizer would stop at.
-    @inline(__always) private static func digit(_ nibble: UInt8) -> UInt8 {
+    @inline(__always) static func digit(_ nibble: UInt8) -> UInt8 {
         nibble &+ UInt8(ascii: "0") &+ (nibble > 9 ? UInt8(ascii: "a") - UInt8(ascii: "0") - 10 : 0)
     }
 
