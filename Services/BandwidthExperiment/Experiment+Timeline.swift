@@ -17,6 +17,17 @@ extension Experiment {
         }
     }
 
+    /// Stops `sampling`, waits for its last sample, and only then takes the final snapshot, whose
+    /// sample ends the timeline: a periodic sample taken after the totals would make the timeline
+    /// go back in time (and in bytes) at its end.
+    static func closeTimeline<Final, Sample>(_ sampling: Task<[Sample], Never>, final: () async throws -> Final,
+                                             sample: (Final) -> Sample) async throws -> (Final, [Sample]) {
+        sampling.cancel()
+        let samples = await sampling.value
+        let last = try await final()
+        return (last, samples + [sample(last)])
+    }
+
     /// The sample a snapshot makes (the timeline's last point, at the catch-up's end).
     static func sample(_ snapshot: Snapshot, since start: Snapshot) -> ExperimentResults.TimelineSample {
         sample(relays: snapshot.relays, imageAPI: snapshot.metrics["image-api"], at: snapshot.instant, since: start, previous: nil)

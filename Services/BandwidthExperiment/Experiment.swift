@@ -35,9 +35,8 @@ struct Experiment: Sendable {
         try await topology.jobs.job("stop")
         context.progress.phase("catching up: streams drain, one last batch run each, then verify")
         let batchEnd = try await catchUp(topology)
-        let after = try await snapshot(topology)
-        timeline.cancel()
-        let samples = await timeline.value + [Self.sample(after, since: before)]
+        let (after, samples) = try await Self.closeTimeline(timeline, final: { try await snapshot(topology) },
+                                                            sample: { Self.sample($0, since: before) })
         // Nothing changes any more: what each process uses anyway, its fixed cost. After the
         // catch-up rather than before the workload, when the brokers are still settling.
         context.progress.phase("measuring the idle cost for \(Int(plan.idleSeconds)) s")
