@@ -2,8 +2,8 @@
 # The test command (README, .ci/run): installs what is missing, starts PostgreSQL, the
 # MongoDB-compatible server and the broker on loopback in a temp folder, builds, runs every
 # test against them (Swift tests, schemathesis against the running image-api on both stores,
-# the jobs page driven in headless Chromium, deployment file checks) and stops the servers
-# again. Exits non-zero if anything failed.
+# the jobs page driven in headless Chromium, 30 s of fuzzing of the consumer's message decoder,
+# deployment file checks) and stops the servers again. Exits non-zero if anything failed.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LEAFSYNC_ROOT"
@@ -42,6 +42,7 @@ run_step() {
 run_step "swift test" swift test --skip-build
 run_step "schemathesis" scripts/check-api.sh "$(swift build --show-bin-path)"
 run_step "jobs page in headless Chromium" scripts/check-ui.sh "$(swift build --show-bin-path)"
+run_step "message decoder fuzzing (30 s)" env FUZZ_SECONDS=30 scripts/fuzz.sh sync
 run_step "deployment files" scripts/check-deploy.sh
 
 printf '\n%s\n' "${results[@]}"

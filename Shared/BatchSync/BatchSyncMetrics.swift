@@ -86,7 +86,7 @@ public final class BatchSyncMetrics: Sendable {
     /// Records, for each record a page changed, how long its last change waited for the copy.
     func changed(_ records: [Image], visibleAt microseconds: Int64, mode: BatchSyncMode) {
         for record in records {
-            perMode[mode]?.staleness.recordMicroseconds(max(0, microseconds - record.lastChangedAt.microsecondsSinceEpoch))
+            perMode[mode]?.staleness.recordMicroseconds(Timestamp.microseconds(from: record.lastChangedAt.microsecondsSinceEpoch, to: microseconds))
         }
     }
 

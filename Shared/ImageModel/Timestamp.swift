@@ -14,12 +14,23 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
-    public var microsecondsSinceEpoch: Int64 { millisecondsSinceEpoch * 1000 }
+    /// Saturates rather than traps: a store may hold an instant no parser here would accept.
+    public var microsecondsSinceEpoch: Int64 {
+        let (micros, overflow) = millisecondsSinceEpoch.multipliedReportingOverflow(by: 1000)
+        return overflow ? (millisecondsSinceEpoch < 0 ? .min : .max) : micros
+    }
 
     /// The wall clock in microseconds since the epoch: the precision of change events'
     /// `occurred_at` and of staleness.
     public static func currentMicroseconds() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
+    }
+
+    /// Microseconds from `start` to `end`, 0 when `end` is earlier; saturating, because the
+    /// instants come from the wire (a message's producer timestamp, its `occurred_at`).
+    public static func microseconds(from start: Int64, to end: Int64) -> Int64 {
+        let (elapsed, overflow) = end.subtractingReportingOverflow(start)
+        return overflow ? (end > start ? .max : 0) : max(0, elapsed)
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
@@ -47,27 +58,44 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.f{1,6}]` with an optional `Z` or `+00:00`; sub-millisecond
-    /// digits are truncated. Nil if the text is not such a timestamp.
+    /// digits are truncated. Nil if the text is not such a timestamp, or is outside years
+    /// 1–9999 (Python's `datetime`, which LIMS used): a year from the wire is never trusted
+    /// with arithmetic that could overflow.
     public init?(iso8601 text: String) {
-        var chars = Substring(text)
-        if chars.hasSuffix("Z") { chars = chars.dropLast() } else if chars.hasSuffix("+00:00") { chars = chars.dropLast(6) }
-        let parts = chars.split(separator: "T", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return nil }
-        let date = parts[0].split(separator: "-", omittingEmptySubsequences: false).map { Int64($0) }
-        let timeAndFraction = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        guard date.count == 3, let year = date[0], let month = date[1], let day = date[2],
-              (1...12).contains(month), (1...31).contains(day), timeAndFraction.count <= 2 else { return nil }
-        let time = timeAndFraction[0].split(separator: ":", omittingEmptySubsequences: false).map { Int64($0) }
-        guard time.count == 3, let h = time[0], let m = time[1], let s = time[2],
-              (0..<24).contains(h), (0..<60).contains(m), (0..<61).contains(s) else { return nil }
+        var chars = Substring(text).utf8
+        if chars.last == UInt8(ascii: "Z") { chars = chars.dropLast() } else if chars.suffix(6).elementsEqual("+00:00".utf8) { chars = chars.dropLast(6) }
+        let bytes = Array(chars)
+        guard bytes.count >= 19, bytes.count != 20, bytes.count <= 26 else { return nil }
+        // Fixed positions: digits everywhere but the separators.
+        for (index, byte) in bytes.enumerated() {
+            switch index {
+            case 4, 7: guard byte == UInt8(ascii: "-") else { return nil }
+            case 10: guard byte == UInt8(ascii: "T") else { return nil }
+            case 13, 16: guard byte == UInt8(ascii: ":") else { return nil }
+            case 19: guard byte == UInt8(ascii: ".") else { return nil }
+            default: guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            }
+        }
+        func number(_ range: Range<Int>) -> Int64 { bytes[range].reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) } }
+        let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
+        let (h, m, s) = (number(11..<13), number(14..<16), number(17..<19))
+        guard year >= 1, (1...12).contains(month), (1...Self.daysIn(month: month, of: year)).contains(day),
+              h < 24, m < 60, s < 61 else { return nil }
         var millis: Int64 = 0
-        if timeAndFraction.count == 2 {
-            let fraction = timeAndFraction[1]
-            guard (1...6).contains(fraction.count), fraction.allSatisfy(\.isASCII), let value = Int64(fraction) else { return nil }
-            millis = value * [1, 100, 10, 1, 1, 1, 1][fraction.count] / [1, 1, 1, 1, 10, 100, 1000][fraction.count]
+        if bytes.count > 20 {
+            let digits = bytes.count - 20
+            millis = number(20..<bytes.count) * [1, 100, 10, 1, 1, 1, 1][digits] / [1, 1, 1, 1, 10, 100, 1000][digits]
         }
         let days = Self.days(fromCivil: year, month, day)
         millisecondsSinceEpoch = ((days * 24 + h) * 60 + m) * 60_000 + s * 1000 + millis
+    }
+
+    private static func daysIn(month: Int64, of year: Int64) -> Int64 {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     // Howard Hinnant's days-from-civil algorithms: exact for the proleptic Gregorian calendar

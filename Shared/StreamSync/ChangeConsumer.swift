@@ -153,11 +153,11 @@ public final class ChangeConsumer: Service, Sendable {
                 case .event(let event): event.occurredAt
                 case .legacy(_, let image): image.lastChangedAt.microsecondsSinceEpoch
                 }
-                metrics.staleness.recordMicroseconds(max(0, now - occurredAt))
+                metrics.staleness.recordMicroseconds(Timestamp.microseconds(from: occurredAt, to: now))
                 if let produced = message.timestamp, produced.kind == .created {
-                    let producedAt = produced.millisecondsSinceEpoch * 1000
-                    metrics.outboxDelay.recordMicroseconds(max(0, producedAt - occurredAt))
-                    metrics.deliveryDelay.recordMicroseconds(max(0, received - producedAt))
+                    let producedAt = Timestamp(millisecondsSinceEpoch: produced.millisecondsSinceEpoch).microsecondsSinceEpoch
+                    metrics.outboxDelay.recordMicroseconds(Timestamp.microseconds(from: occurredAt, to: producedAt))
+                    metrics.deliveryDelay.recordMicroseconds(Timestamp.microseconds(from: producedAt, to: received))
                 }
             case .stale:
                 counters?.stale.increment()

@@ -117,7 +117,12 @@ public struct ReplicaPlan: Sendable {
             entry.lastChangedAt = event.payload.lastChangedAt ?? entry.lastChangedAt
         case .legacy(_, var image):
             if let last = entry.lastChangedAt, image.lastChangedAt <= last { return .stale }
-            image.version = (entry.version ?? 0) + 1
+            // A stored version can be as large as an envelope made it; it never wraps.
+            let (next, overflow) = (entry.version ?? 0).addingReportingOverflow(1)
+            if overflow {
+                return .rejected("legacy message for \(image.id): the stored version \(entry.version ?? 0) cannot be incremented")
+            }
+            image.version = next
             entry.record = image
             entry.patch = nil
             entry.version = image.version
