@@ -24,7 +24,7 @@ struct ConsumerCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds to wait for a batch's first message. Env LEAFSYNC_BATCH_MAX_WAIT_MS. Default 100.")
     var batchMaxWaitMs: Int?
 
-    @Option(help: "Larger messages are dead-lettered. Env LEAFSYNC_MAX_MESSAGE_BYTES. Default 8388608.")
+    @Option(help: "Larger message values are dead-lettered (below 1064960, valid creates with large JPEGs too). Env LEAFSYNC_MAX_MESSAGE_BYTES. Default 1064960.")
     var maxMessageBytes: Int?
 
     @Option(help: "A batch ends once its messages hold this many bytes. Env LEAFSYNC_BATCH_MAX_BYTES. Default 1048576.")
@@ -46,6 +46,9 @@ struct ConsumerCommand: AsyncParsableCommand {
             maxMessageBytes: try source.int("max_message_bytes", flag: maxMessageBytes, default: defaults.maxMessageBytes),
             maxBatchBytes: try source.int("batch_max_bytes", flag: batchMaxBytes, default: defaults.maxBatchBytes))
         guard batching.maxMessages >= 1 else { throw ValidationError("batch max messages must be at least 1") }
+        guard batching.maxBatchBytes >= 1, batching.maxMessageBytes >= 1, batching.maxWait >= .zero else {
+            throw ValidationError("batch max bytes and max message bytes must be at least 1, the batch wait not negative")
+        }
         let app = Consumer(
             settings: settings,
             store: try store.resolve(source),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ImageModel
 import Logging
 import ServiceKit
 import StreamSync
@@ -22,7 +23,7 @@ struct ImageAPICommand: AsyncParsableCommand {
     var legacyKafkaBrokers: String?
 
     func run() async throws {
-        let settings = try server.resolve(defaultPort: 8080)
+        let settings = try server.resolve(defaultPort: 8080, defaultMaxBodyBytes: EventLimits.maxEventBytes)
         let registry = Observability.bootstrap(level: settings.logLevel)
         let source = settings.source
         let kafkaSettings = try kafka.resolve(source, clientID: "image-api")

@@ -90,7 +90,8 @@ struct FieldReader {
     func string(_ name: String, maxLength: Int) throws(ImageError) -> String? {
         guard let value = present(name) else { return nil }
         guard case .string(let string) = value else { throw ImageError.invalidField(name, "must be a string, got \(value.kindName)") }
-        guard string.count <= maxLength else { throw ImageError.invalidField(name, "must be at most \(maxLength) characters") }
+        // Unicode scalars, not Characters: one Character can hold any number of combining marks.
+        guard string.unicodeScalars.count <= maxLength else { throw ImageError.invalidField(name, "must be at most \(maxLength) characters") }
         // PostgreSQL text cannot hold NUL; rejecting it everywhere keeps the stores identical.
         guard !string.unicodeScalars.contains("\0") else { throw ImageError.invalidField(name, "must not contain NUL characters") }
         return string
@@ -100,7 +101,10 @@ struct FieldReader {
     func hexData(_ name: String, maxBytes: Int) throws(ImageError) -> [UInt8]? {
         guard let value = present(name) else { return nil }
         guard case .string(let hex) = value else { throw ImageError.invalidField(name, "must be a hex string, got \(value.kindName)") }
-        guard hex.utf8.count <= maxBytes * 2 else { throw ImageError.invalidField(name, "must be at most \(maxBytes) bytes") }
+        guard hex.utf8.count <= maxBytes * 2 else {
+            throw ImageError(code: .tooLarge, field: name,
+                             message: "\(name): the JPEG is \(hex.utf8.count / 2) bytes; at most \(maxBytes) fit in a change event")
+        }
         guard let bytes = Hex.decode(hex), !bytes.isEmpty else {
             throw ImageError.invalidField(name, "must be a non-empty even-length hex string")
         }

@@ -5,6 +5,8 @@ public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidField
         /// No image with that id (HTTP 404).
         case notFound
+        /// A value over a size limit, such as a JPEG larger than the events can carry (HTTP 413).
+        case tooLarge
         /// The operation cannot be done in the current state, e.g. no image to copy data from (409).
         case conflict
         /// The store could not be reached or failed (HTTP 503/500); `message` has the cause.

@@ -15,9 +15,6 @@ public struct NewImage: Sendable, Hashable {
         self.data = data
     }
 
-    /// Largest JPEG accepted in a create request, decoded.
-    public static let maxDataBytes = 512 * 1024
-
     /// Decodes and validates a create request body.
     /// - Throws: `ImageError` with code `.invalidField` naming the offending field.
     public init(json body: [UInt8]) throws(ImageError) {
@@ -28,6 +25,6 @@ public struct NewImage: Sendable, Hashable {
         guard let gps = try reader.gps("gps_coordinates") else {
             throw ImageError.invalidField("gps_coordinates", "is required")
         }
-        self.init(cameraID: cameraID, gpsCoordinates: gps, data: try reader.hexData("data", maxBytes: Self.maxDataBytes))
+        self.init(cameraID: cameraID, gpsCoordinates: gps, data: try reader.hexData("data", maxBytes: EventLimits.maxImageBytes))
     }
 }

@@ -7,6 +7,7 @@ extension ImageError: HTTPResponseError {
     public var status: HTTPStatus {
         switch code {
         case .invalidField: return .unprocessableContent
+        case .tooLarge: return .payloadTooLarge
         case .notFound: return .notFound
         case .conflict: return .conflict
         case .storeUnavailable: return .serviceUnavailable

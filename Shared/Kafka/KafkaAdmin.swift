@@ -24,6 +24,12 @@ public final class KafkaAdmin: Sendable {
         try await onQueue { () throws(KafkaError) in try self.client.createTopics(topics, milliseconds: timeout.milliseconds) }
     }
 
+    /// The configuration the brokers report for each of `topics`, by topic name.
+    public func topicConfigs(_ topics: [String], timeout: Duration = .seconds(10)) async throws(KafkaError) -> [String: [String: String]] {
+        guard !topics.isEmpty else { return [:] }
+        return try await onQueue { () throws(KafkaError) in try self.client.topicConfigs(topics, milliseconds: timeout.milliseconds) }
+    }
+
     /// What the brokers report about every topic.
     public func topics(timeout: Duration = .seconds(10)) async throws(KafkaError) -> [KafkaTopicMetadata] {
         try await onQueue { () throws(KafkaError) in try self.client.metadata(milliseconds: timeout.milliseconds) }

@@ -16,10 +16,13 @@ public struct KafkaNewTopic: Sendable, Hashable {
     public let partitions: Int32
     /// -1 for the broker's default.
     public let replicationFactor: Int32
+    /// Topic configuration set at creation (`max.message.bytes`, ...).
+    public let configs: [String: String]
 
-    public init(name: String, partitions: Int32, replicationFactor: Int32 = -1) {
+    public init(name: String, partitions: Int32, replicationFactor: Int32 = -1, configs: [String: String] = [:]) {
         self.name = name
         self.partitions = partitions
         self.replicationFactor = replicationFactor
+        self.configs = configs
     }
 }

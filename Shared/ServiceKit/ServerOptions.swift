@@ -17,7 +17,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
     @Option(help: "Folder of config.<ENV>.json, used when ENV=dev|stg|prod is set. Env LEAFSYNC_CONFIG_DIR. Default ./config.")
     public var configDir: String?
 
-    @Option(help: "Largest request body in bytes (413 beyond). Env LEAFSYNC_MAX_BODY_BYTES. Default 1048576.")
+    @Option(help: "Largest request body in bytes (413 beyond). Env LEAFSYNC_MAX_BODY_BYTES. Default 1048576 (image-api: 1064960, a create with the largest JPEG).")
     public var maxBodyBytes: Int?
 
     @Option(help: "Open connections beyond this are answered 503. Env LEAFSYNC_MAX_CONNECTIONS. Default 1024.")
@@ -41,8 +41,10 @@ public struct ServerOptions: ParsableArguments, Sendable {
     public init() {}
 
     /// Applies the precedence rules.
-    /// - Parameter defaultPort: the service's conventional port (LIMS: image API 8080).
-    public func resolve(defaultPort: Int, environment: [String: String]? = nil) throws -> ServerSettings {
+    /// - Parameters:
+    ///   - defaultPort: the service's conventional port (LIMS: image API 8080).
+    ///   - defaultMaxBodyBytes: the largest body the service's own requests need.
+    public func resolve(defaultPort: Int, defaultMaxBodyBytes: Int = 1 << 20, environment: [String: String]? = nil) throws -> ServerSettings {
         let source = try environment.map { try ConfigurationSource(environment: $0, configDirectory: configDir) }
             ?? ConfigurationSource(configDirectory: configDir)
         let levelText = source.string("log_level", flag: logLevel, default: "info")
@@ -54,7 +56,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
             host: source.string("host", flag: host, default: "127.0.0.1"),
             port: try source.int("port", flag: port, default: defaultPort),
             logLevel: level,
-            maxBodyBytes: try source.int("max_body_bytes", flag: maxBodyBytes, default: 1 << 20),
+            maxBodyBytes: try source.int("max_body_bytes", flag: maxBodyBytes, default: defaultMaxBodyBytes),
             maxConnections: try source.int("max_connections", flag: maxConnections, default: 1024),
             headerTimeout: try source.seconds("header_timeout", flag: headerTimeout, default: 10),
             idleTimeout: try source.seconds("idle_timeout", flag: idleTimeout, default: 60),

@@ -17,7 +17,7 @@ public final class ChangeConsumer: Service, Sendable {
         public var maxMessages: Int
         /// Longest wait for the first message of a batch.
         public var maxWait: Duration
-        /// Larger message values are dead-lettered unread.
+        /// Larger message values are dead-lettered unread (default: the largest event).
         public var maxMessageBytes: Int
         /// A batch ends once its messages hold this many bytes: creates carry JPEGs, and 1,000
         /// of them would hold ~60 MB. 1 MiB (~15 creates, or all of 1,000 updates) keeps the
@@ -25,7 +25,7 @@ public final class ChangeConsumer: Service, Sendable {
         /// dominated by the bytes, not the round trips).
         public var maxBatchBytes: Int
 
-        public init(maxMessages: Int = 1000, maxWait: Duration = .milliseconds(100), maxMessageBytes: Int = 8 << 20,
+        public init(maxMessages: Int = 1000, maxWait: Duration = .milliseconds(100), maxMessageBytes: Int = EventLimits.maxEventBytes,
                     maxBatchBytes: Int = 1 << 20) {
             self.maxMessages = maxMessages
             self.maxWait = maxWait
@@ -58,9 +58,12 @@ public final class ChangeConsumer: Service, Sendable {
         // default made staleness p99 500 ms (docs/benchmarks.md). librdkafka prefetches up to
         // 64 MiB by default, most of the consumer's RSS under JPEG creates; with a 1 MiB
         // prefetch its 1 s `fetch.queue.backoff.ms` (the pause once the prefetch is full)
-        // would starve the consumer, hence 10 ms.
+        // would starve the consumer, hence 10 ms. One fetch must hold the largest message, or
+        // a broker that honours the limit strictly would never deliver it.
+        let largest = String(EventLimits.maxMessageBytes)
         let defaults = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "1500", "fetch.wait.max.ms": "10",
-                        "queued.max.messages.kbytes": "1024", "fetch.max.bytes": "1048576", "fetch.queue.backoff.ms": "10"]
+                        "queued.max.messages.kbytes": "1024", "fetch.max.bytes": largest, "max.partition.fetch.bytes": largest,
+                        "fetch.queue.backoff.ms": "10"]
         for (key, value) in defaults where configuration.properties[key] == nil {
             configuration.properties[key] = value
         }

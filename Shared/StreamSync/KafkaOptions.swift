@@ -1,4 +1,5 @@
 import ArgumentParser
+import ImageModel
 import Kafka
 import ServiceKit
 
@@ -34,6 +35,9 @@ public struct KafkaOptions: ParsableArguments, Sendable {
             guard parts.count == 2 else { throw ValidationError("--kafka-property \(property): expected key=value") }
             properties[String(parts[0])] = String(parts[1])
         }
+        // Every client of the stream path (relay, legacy mirror, dead letters, consumer) takes
+        // the largest event; librdkafka raises a consumer's fetch.max.bytes to match.
+        if properties["message.max.bytes"] == nil { properties["message.max.bytes"] = String(EventLimits.maxMessageBytes) }
         let partitions = try source.int("topic_partitions", flag: topicPartitions, default: 3)
         guard (1...1000).contains(partitions) else { throw ValidationError("topic partitions must be 1...1000, got \(partitions)") }
         return KafkaSettings(

@@ -63,6 +63,76 @@ import Testing
         }
     }
 
+    /// Hostile messages, each between valid creates on one partition (one key): every one is
+    /// dead-lettered with its reason, every valid create is applied, and the consumer that
+    /// started is the one still running at the end.
+    @Test(arguments: [TestStore.postgres, .mongo])
+    func hostileMessagesNeitherCrashNorStopTheConsumer(store: TestStore) async throws {
+        try await SyncCluster.with(producer: store, consumer: store) { cluster in
+            try await cluster.startConsumer()
+            let consumerPID = try #require(cluster.consumer).process.processIdentifier
+            let potato = cluster.topicPrefix + "potato"
+            func envelope(id: String = "9", version: String = "2", occurredAt: String = "1", plant: String = "potato", op: String = "update",
+                          payload: String = #"{"is_active":true,"updated_at":"2023-01-01T00:00:00"}"#) -> [UInt8] {
+                Array(#"{"schema_version":1,"event_id":"e","op":"\#(op)","plant":"\#(plant)","image_id":\#(id),"version":\#(version),"occurred_at":\#(occurredAt),"payload":\#(payload)}"#.utf8)
+            }
+            func legacy(createdAt: String = "2023-01-01T00:00:00", data: String = "ffd8", disease: String = "null") -> [UInt8] {
+                Array(#"{"id":9,"camera_id":1,"data":"\#(data)","gps_coordinates":[1,2],"created_at":"\#(createdAt)","updated_at":null,"is_active":true,"is_deleted":false,"disease":\#(disease),"percentage":null}"#.utf8)
+            }
+            let poison: [(value: [UInt8], reason: String)] = [
+                (legacy(createdAt: "300000000-01-01T00:00:00"), "created_at"),
+                (legacy(createdAt: "-2023-01-01T00:00:00"), "created_at"),
+                (envelope(id: "-5"), "image_id"),
+                (envelope(id: "99999999999999999999"), "image_id"),
+                (envelope(version: "-1"), "version"),
+                (envelope(version: "1e30"), "version"),
+                (envelope(occurredAt: "-9223372036854775808"), "occurred_at"),
+                (envelope(payload: #"{"percentage":1e400,"updated_at":"2023-01-01T00:00:00"}"#), "percentage"),
+                (legacy(data: "ffd8zz"), "data"),
+                (legacy(disease: "\"" + String(repeating: "x", count: 2_000_000) + "\""), "bytes"),
+                (legacy(disease: "\"" + String(repeating: "x", count: 300_000) + "\""), "disease"),
+                (envelope(payload: String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)), "nested"),
+                (Array(#"{"id":9,"camera_id":1,"disease":""#.utf8) + [0xC3, 0x28, 0xFF] + Array(#""}"#.utf8), "UTF-8"),
+                (Array(#"{"id":9,"id":10,"camera_id":1}"#.utf8), "duplicate key"),
+                (envelope(plant: "pepper"), "plant"),
+            ]
+            let valid = (0...poison.count).map { index in
+                ChangeEvent(created: image(Int64(100 + index), updatedAt: 1_700_000_000_000), plant: .potato,
+                            occurredAt: index == 0 ? .max : 1).envelope
+            }
+            var messages: [KafkaOutgoingMessage] = []
+            for index in 0...poison.count {
+                messages.append(KafkaOutgoingMessage(topic: potato, key: Array("9".utf8), value: valid[index]))
+                if index < poison.count { messages.append(KafkaOutgoingMessage(topic: potato, key: Array("9".utf8), value: poison[index].value)) }
+            }
+            let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: [cluster.brokers],
+                                                                                properties: ["message.max.bytes": "4000000"]), logger: logger)
+            _ = try await producer.send(messages)
+            await producer.close()
+
+            let letters = try await readDeadLetters(cluster, count: poison.count)
+            #expect(letters.count == poison.count)
+            for (letter, expected) in zip(letters, poison) {
+                let reason = letter.header(DeadLetterHeader.reason) ?? ""
+                #expect(reason.contains(expected.reason), "expected a reason with \(expected.reason): \(reason)")
+                if expected.value.count > EventLimits.maxEventBytes {
+                    // Cut to fit the dead-letter topic, saying so.
+                    let kept = try #require(letter.value)
+                    #expect(kept.count < EventLimits.maxMessageBytes && expected.value.starts(with: kept))
+                    #expect(letter.header("dlq-value-truncated") == String(expected.value.count))
+                } else {
+                    #expect(letter.value == expected.value)
+                }
+            }
+            for index in 0...poison.count {
+                #expect(try await cluster.consumerClient.request("GET", "/image-plant/potato/\(100 + index)").status == 200, "valid create \(index)")
+            }
+            let consumer = try #require(cluster.consumer)
+            #expect(consumer.process.isRunning && consumer.process.processIdentifier == consumerPID && cluster.earlierConsumers.isEmpty)
+            #expect(try await cluster.consumerClient.request("GET", "/ready").status == 200)
+        }
+    }
+
     /// Reads `count` messages of the cluster's dead-letter topic, in order.
     func readDeadLetters(_ cluster: SyncCluster, count: Int) async throws -> [KafkaMessage] {
         let configuration = KafkaConfiguration(bootstrapServers: [cluster.brokers],

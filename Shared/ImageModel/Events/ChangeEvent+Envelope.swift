@@ -130,7 +130,7 @@ extension Image {
     init(recordJSON reader: FieldReader, version: Int64) throws(ImageError) {
         self.init(id: try reader.int64("id", min: 1).required("id"),
                   cameraID: try reader.int64("camera_id", min: 1).required("camera_id"),
-                  data: try reader.hexData("data", maxBytes: ChangeEvent.maxDataBytes).required("data"),
+                  data: try reader.hexData("data", maxBytes: EventLimits.maxImageBytes).required("data"),
                   gpsCoordinates: try reader.gps("gps_coordinates").required("gps_coordinates"),
                   createdAt: try reader.timestamp("created_at").required("created_at"),
                   updatedAt: try reader.timestamp("updated_at"),

@@ -11,8 +11,6 @@ public enum ChangeOperation: String, Sendable, Hashable, CaseIterable {
 public struct ChangeEvent: Sendable, Hashable {
     /// The envelope schema this code writes and reads.
     public static let schemaVersion: Int64 = 1
-    /// Largest JPEG an event may carry, decoded; bigger ones are poison, not records.
-    public static let maxDataBytes = 4 * 1024 * 1024
 
     public enum Payload: Sendable, Hashable {
         /// The record as created (its `version` is the event's).
