@@ -209,5 +209,6 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "StreamSyncTests", dependencies: ["StreamSync", "ImageModel", "Kafka"]),
     ]
 )

@@ -33,7 +33,7 @@ struct ImageAPI {
         var producers: [KafkaProducer] = []
         var relay: OutboxRelay?
         if let kafka {
-            try await kafka.prepareTopics(deadline: store.deadline, logger: logger)
+            let limits = try await kafka.prepareTopics(deadline: store.deadline, logger: logger)
             let kafkaProducer = try KafkaProducer(configuration: kafka.configuration, logger: logger)
             producers.append(kafkaProducer)
             var legacy: LegacyMirror?
@@ -43,7 +43,8 @@ struct ImageAPI {
                 producers.append(legacyProducer)
                 legacy = LegacyMirror(producer: legacyProducer, topics: legacyKafka.topics, records: repository)
             }
-            relay = OutboxRelay(outbox: repository, producer: kafkaProducer, topics: kafka.topics, legacy: legacy, logger: logger)
+            relay = OutboxRelay(outbox: repository, producer: kafkaProducer, topics: kafka.topics, legacy: legacy, limits: limits,
+                                logger: logger)
         } else {
             logger.warning("no Kafka brokers configured (--kafka-brokers): change events wait in the outbox")
         }

@@ -4,12 +4,22 @@ import Logging
 import ServiceKit
 import StreamSync
 
-/// `image-api`: the LIMS-compatible image CRUD API over the producer database.
+/// `image-api`: the LIMS-compatible image CRUD API over the producer database (`serve`, the
+/// default) and the operator's commands for the events its relay parked (`parked`).
 @main
 struct ImageAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image-api",
         abstract: "The LeafSync Image API: LIMS-compatible image CRUD over PostgreSQL or MongoDB.",
+        subcommands: [ServeCommand.self, ParkedCommand.self],
+        defaultSubcommand: ServeCommand.self)
+}
+
+/// Serves the API and runs the outbox relay.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the API and publish its change events (the default).",
         discussion: ServerOptions.precedenceDiscussion)
 
     @OptionGroup var server: ServerOptions

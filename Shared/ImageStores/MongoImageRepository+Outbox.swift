@@ -15,7 +15,6 @@ extension MongoImageRepository {
     enum Outbox {
         static let entries = "outbox"
         static let since = "outbox_since"
-        static let indexName = "outbox_since_1"
         /// Leaves the outbox out of every read of records: it is never returned nor transferred.
         static let hidden: BSONDocument = [entries: .int32(0), since: .int32(0)]
         /// Records with events waiting; a leftover empty `outbox` (see `removePublished`) does
@@ -23,12 +22,14 @@ extension MongoImageRepository {
         static let pending: BSONDocument = [since: .document(["$exists": .bool(true)]),
                                             "\(entries).0": .document(["$exists": .bool(true)])]
 
-        /// Creates the sparse index on `outbox_since` of `plant`'s collection unless it exists.
-        /// (`MongoCollection.createIndex` makes no sparse index, hence the command.)
+        /// Creates the sparse indexes on `outbox_since` and `outbox_parked_since` of `plant`'s
+        /// collection unless they exist. (`MongoCollection.createIndex` makes no sparse index,
+        /// hence the command.)
         static func createIndex(of plant: Plant, client: MongoClient, database: String) throws(MongoError) {
-            let index: BSONDocument = ["key": .document([since: .int32(1)]), "name": .string(indexName), "sparse": .bool(true)]
-            _ = try client.runCommand(["createIndexes": .string(plant.collectionName), "indexes": .array([.document(index)])],
-                                      database: database)
+            let indexes: [BSONValue] = [since, Parked.since].map { field in
+                .document(["key": .document([field: .int32(1)]), "name": .string(field + "_1"), "sparse": .bool(true)])
+            }
+            _ = try client.runCommand(["createIndexes": .string(plant.collectionName), "indexes": .array(indexes)], database: database)
         }
 
         /// The fields that start a new record's outbox with `event`.
@@ -36,27 +37,39 @@ extension MongoImageRepository {
             [(entries, .array([entry(event)])), (since, .int64(event.occurredAt))]
         }
 
+        /// Unsets the outbox of record `id` if it is empty: a separate update after a `$pull`,
+        /// so a change appended in between keeps its record pending (`$size: 0` no longer matches).
+        static func cleanup(_ id: Int64) -> MongoUpdateOperation {
+            MongoUpdateOperation(filter: ["id": .int64(id), entries: .document(["$size": .int32(0)])],
+                                 update: ["$unset": .document([entries: .string(""), since: .string("")])])
+        }
+
         /// The update operators that append `event` to a record's outbox.
         static func appendOperators(_ event: ChangeEvent) -> [(String, BSONValue)] {
             [("$push", .document([entries: entry(event)])), ("$min", .document([since: .int64(event.occurredAt)]))]
         }
 
-        private static func entry(_ event: ChangeEvent) -> BSONValue {
-            .document(["version": .int64(event.version), "op": .string(event.op.rawValue), "envelope": .binary(event.envelope)])
+        private static func entry(_ event: ChangeEvent) -> BSONValue { entry(OutboxEntry(event)) }
+
+        static func entry(_ entry: OutboxEntry, extra: [(String, BSONValue)] = []) -> BSONValue {
+            .document(BSONDocument([("version", .int64(entry.version)), ("op", .string(entry.op.rawValue)),
+                                    ("envelope", .binary(entry.envelope))] + extra))
         }
 
-        /// The entries of a document found with `pending`, in version order.
-        static func decode(_ document: BSONDocument, plant: Plant) throws(MongoError) -> [OutboxEntry] {
+        /// The entries of array `field` (`outbox` or `outbox_parked`) of a document, in
+        /// version order, each with the document of its entry.
+        static func decode(_ document: BSONDocument, plant: Plant, field: String = entries) throws(MongoError) -> [(OutboxEntry, BSONDocument)] {
             let imageID = try document.int64("id")
-            var found: [OutboxEntry] = []
-            for value in try document.array(entries) {
+            let isBehindParked = document[Parked.since] != nil
+            var found: [(OutboxEntry, BSONDocument)] = []
+            for value in try document.array(field) {
                 guard case .document(let entry) = value, let op = ChangeOperation(rawValue: try entry.string("op")) else {
-                    throw MongoError(code: .unexpectedDocument, message: "\(plant.collectionName) image \(imageID): malformed outbox entry")
+                    throw MongoError(code: .unexpectedDocument, message: "\(plant.collectionName) image \(imageID): malformed \(field) entry")
                 }
-                found.append(OutboxEntry(plant: plant, imageID: imageID, version: try entry.int64("version"), op: op,
-                                         envelope: try entry.binary("envelope")))
+                found.append((OutboxEntry(plant: plant, imageID: imageID, version: try entry.int64("version"), op: op,
+                                          envelope: try entry.binary("envelope"), isBehindParked: isBehindParked), entry))
             }
-            return found.sorted { $0.version < $1.version }
+            return found.sorted { $0.0.version < $1.0.version }
         }
     }
 }
@@ -69,11 +82,12 @@ extension MongoImageRepository: ChangeOutbox {
         let database = self.database
         return try await run("outbox-pending") { client in
             let options = MongoFindOptions(sort: [Outbox.since: .int32(1)], limit: Int64(limit),
-                                           projection: ["_id": .int32(0), "id": .int32(1), Outbox.entries: .int32(1), Outbox.since: .int32(1)])
+                                           projection: ["_id": .int32(0), "id": .int32(1), Outbox.entries: .int32(1), Outbox.since: .int32(1),
+                                                        Parked.since: .int32(1)])
             var records: [(since: Int64, entries: [OutboxEntry])] = []
             for plant in Plant.allCases {
                 for document in try client.images(of: plant, in: database).find(Outbox.pending, options: options) {
-                    records.append((try document.int64(Outbox.since), try Outbox.decode(document, plant: plant)))
+                    records.append((try document.int64(Outbox.since), try Outbox.decode(document, plant: plant).map(\.0)))
                 }
             }
             return Array(records.sorted { $0.since < $1.since }.flatMap(\.entries).prefix(limit))
@@ -95,11 +109,7 @@ extension MongoImageRepository: ChangeOutbox {
                         Outbox.entries: .document(["version": .document(["$in": .array(versions.map { .int64($0) })])]),
                     ])])
                 }
-                let cleanups = byID.keys.map { id in
-                    MongoUpdateOperation(filter: ["id": .int64(id), Outbox.entries: .document(["$size": .int32(0)])],
-                                         update: ["$unset": .document([Outbox.entries: .string(""), Outbox.since: .string("")])])
-                }
-                try client.images(of: plant, in: database).bulkWrite(pulls + cleanups).throwWriteErrors()
+                try client.images(of: plant, in: database).bulkWrite(pulls + byID.keys.map(Outbox.cleanup)).throwWriteErrors()
             }
         }
     }

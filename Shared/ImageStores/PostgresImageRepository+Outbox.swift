@@ -7,8 +7,11 @@ extension PostgresImageRepository: ChangeOutbox {
     /// Ordered by `seq`. A record's events are in version order: see `enqueue(_:on:)`.
     public func pendingChanges(limit: Int) async throws(ImageError) -> [OutboxEntry] {
         try await run("outbox-pending") { connection in
-            try connection.query("SELECT plant, image_id, version, op, envelope FROM outbox ORDER BY seq LIMIT $1",
-                                 [.int64(Int64(max(limit, 0)))], prepared: true)
+            try connection.query("""
+                SELECT plant, image_id, version, op, envelope,
+                       EXISTS (SELECT 1 FROM outbox_parked p WHERE p.plant = o.plant AND p.image_id = o.image_id)
+                FROM outbox o ORDER BY seq LIMIT $1
+                """, [.int64(Int64(max(limit, 0)))], prepared: true)
                 .rows.map(OutboxEntry.init(postgresRow:))
         }
     }
@@ -55,13 +58,14 @@ extension PostgresImageRepository: ChangeOutbox {
 }
 
 extension OutboxEntry {
-    /// Reads a row of `plant, image_id, version, op, envelope`.
+    /// Reads a row of `plant, image_id, version, op, envelope[, is behind parked]`.
     init(postgresRow row: PostgresRow) throws(PostgresError) {
         let plantText: String = try row.decode(0)
         let opText: String = try row.decode(3)
         guard let plant = Plant(rawValue: plantText), let op = ChangeOperation(rawValue: opText) else {
             throw PostgresError(code: .decoding, message: "outbox row with unknown plant \"\(plantText)\" or op \"\(opText)\"")
         }
-        self.init(plant: plant, imageID: try row.decode(1), version: try row.decode(2), op: op, envelope: try row.decode(4))
+        self.init(plant: plant, imageID: try row.decode(1), version: try row.decode(2), op: op, envelope: try row.decode(4),
+                  isBehindParked: row.values.count > 5 ? try row.decode(5) : false)
     }
 }

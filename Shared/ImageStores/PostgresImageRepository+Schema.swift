@@ -40,6 +40,16 @@ extension PostgresImageRepository {
             "CREATE INDEX IF NOT EXISTS images_plant_changed_idx ON images (plant, (coalesce(updated_at, created_at)))",
             "CREATE TABLE IF NOT EXISTS sync_state (job text PRIMARY KEY, watermark timestamp NOT NULL)",
         ],
+        [
+            // Events the relay can never publish, beside the outbox (`+Parked.swift`); the key
+            // also finds a record's parked events, which its later events wait behind.
+            """
+            CREATE TABLE IF NOT EXISTS outbox_parked (
+                plant text NOT NULL, image_id bigint NOT NULL, version bigint NOT NULL, op text NOT NULL,
+                envelope bytea NOT NULL, reason text NOT NULL, attempts int NOT NULL, parked_at timestamp NOT NULL,
+                PRIMARY KEY (plant, image_id, version))
+            """,
+        ],
     ]
 
     /// Applies the steps not yet recorded, in one transaction under an advisory lock, so

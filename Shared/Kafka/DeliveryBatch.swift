@@ -1,16 +1,17 @@
 /// The delivery reports a `send` waits for: it resumes the sender once every message of the
 /// batch is either acknowledged or failed.
 final class DeliveryBatch: Sendable {
+    typealias Outcome = Result<KafkaDelivery, KafkaError>
+
     private struct State {
-        var results: [KafkaDelivery?]
+        var results: [Outcome?]
         var remaining: Int
-        var firstError: KafkaError?
     }
 
     private let state: Locked<State>
-    private let continuation: CheckedContinuation<Result<[KafkaDelivery], KafkaError>, Never>
+    private let continuation: CheckedContinuation<[Outcome], Never>
 
-    init(count: Int, continuation: CheckedContinuation<Result<[KafkaDelivery], KafkaError>, Never>) {
+    init(count: Int, continuation: CheckedContinuation<[Outcome], Never>) {
         precondition(count > 0, "a delivery batch needs at least one message")
         state = Locked(State(results: Array(repeating: nil, count: count), remaining: count))
         self.continuation = continuation
@@ -18,23 +19,17 @@ final class DeliveryBatch: Sendable {
 
     /// Records the outcome of message `index`. Called once per message: from the producer's
     /// queue with its delivery report, or from `send` when librdkafka refused it.
-    func complete(_ index: Int, with result: Result<KafkaDelivery, KafkaError>) {
+    func complete(_ index: Int, with result: Outcome) {
         complete(index..<index + 1, with: result)
     }
 
     /// Records one outcome for messages `indices` (the rest of a batch that could not be sent).
-    func complete(_ indices: Range<Int>, with result: Result<KafkaDelivery, KafkaError>) {
-        let outcome: Result<[KafkaDelivery], KafkaError>? = state.withLock { state in
-            for index in indices {
-                switch result {
-                case .success(let delivery): state.results[index] = delivery
-                case .failure(let error): state.firstError = state.firstError ?? error
-                }
-            }
+    func complete(_ indices: Range<Int>, with result: Outcome) {
+        let outcome: [Outcome]? = state.withLock { state in
+            for index in indices { state.results[index] = result }
             state.remaining -= indices.count
             guard state.remaining == 0 else { return nil }
-            if let error = state.firstError { return .failure(error) }
-            return .success(state.results.map { $0! })
+            return state.results.map { $0! }
         }
         // Resumed outside the lock; exactly once, by whoever completed the last message.
         if let outcome { continuation.resume(returning: outcome) }

@@ -36,6 +36,9 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
     public let isRetriable: Bool
     /// The client cannot be used any more.
     public var isFatal: Bool { code == .fatal }
+    /// The message it failed will never be accepted as it is (too large, invalid,
+    /// unauthorized): retrying it can only block what comes after it.
+    public var rejectsMessageForGood: Bool { !isFatal && !isRetriable && Self.messageRejections.contains(nativeCode) }
 
     public init(code: Code, nativeCode: Int32 = 0, nativeName: String = "", message: String,
                 isRetriable: Bool = false) {

@@ -45,8 +45,16 @@ public final class KafkaProducer: Sendable {
     /// - Throws: the first `KafkaError` of the batch, once every message is settled; the other
     ///   messages may have been delivered.
     public func send(_ messages: [KafkaOutgoingMessage]) async throws(KafkaError) -> [KafkaDelivery] {
+        try await sendEach(messages).map { outcome throws(KafkaError) in try outcome.get() }
+    }
+
+    /// Sends `messages` in order and waits until every one was acknowledged or failed.
+    /// - Returns: each message's outcome, in the order given. When librdkafka refuses a message
+    ///   locally, the later ones are not produced (they could overtake it on their partition)
+    ///   and fail with a retriable `.client` error that says so.
+    public func sendEach(_ messages: [KafkaOutgoingMessage]) async -> [Result<KafkaDelivery, KafkaError>] {
         guard !messages.isEmpty else { return [] }
-        return try await withCheckedContinuation { continuation in
+        return await withCheckedContinuation { continuation in
             let batch = DeliveryBatch(count: messages.count, continuation: continuation)
             // Under the lock, so `close` cannot purge between our check and the produce call
             // (a message produced after the purge would never get its report).
@@ -59,11 +67,14 @@ public final class KafkaProducer: Sendable {
                     } catch {
                         // librdkafka refused the message, so no report will release the ticket.
                         Unmanaged<DeliveryTicket>.fromOpaque(ticket).release()
-                        return batch.complete(index..<messages.count, with: .failure(error))
+                        batch.complete(index, with: .failure(error))
+                        let held = KafkaError(code: .client, message: "not sent: message \(index) of its batch was refused first",
+                                              isRetriable: true)
+                        return batch.complete(index + 1..<messages.count, with: .failure(held))
                     }
                 }
             }
-        }.get()
+        }
     }
 
     /// Waits up to `timeout` until every message sent so far has been acknowledged or failed.

@@ -12,6 +12,12 @@ import ServiceLifecycle
 /// It runs when `notify()` says a change was committed and every `pollInterval` otherwise (for
 /// events left by a crash or written by another instance). With a `LegacyMirror`, each batch
 /// is also published in the LIMS legacy format before its events leave the outbox.
+///
+/// An event that no retry could publish (larger than its topic or the producer accepts,
+/// refused by the broker as invalid or unauthorized) is parked in the producer DB with the
+/// reason, and so are its record's later events, behind it: they never overtake it, while
+/// every other record flows on. Transient failures (broker down, timeouts, leader moves) keep
+/// the events in the outbox and back off. `image-api parked` lists, retries and discards.
 public final class OutboxRelay: Service, Sendable {
     private let outbox: any ChangeOutbox
     private let producer: KafkaProducer
@@ -20,16 +26,19 @@ public final class OutboxRelay: Service, Sendable {
     private let batchSize: Int
     private let pollInterval: Duration
     private let logger: Logger
+    private let limits: PublishLimits
     private let wakeUps: AsyncStream<Void>
     private let wakeUp: AsyncStream<Void>.Continuation
     private let metrics = RelayMetrics()
 
+    /// - Parameter limits: the largest message the producer and each topic accept.
     public init(outbox: any ChangeOutbox, producer: KafkaProducer, topics: SyncTopics, legacy: LegacyMirror? = nil,
-                batchSize: Int = 500, pollInterval: Duration = .seconds(1), logger: Logger) {
+                limits: PublishLimits = PublishLimits(), batchSize: Int = 500, pollInterval: Duration = .seconds(1), logger: Logger) {
         self.outbox = outbox
         self.producer = producer
         self.topics = topics
         self.legacy = legacy
+        self.limits = limits
         self.batchSize = batchSize
         self.pollInterval = pollInterval
         self.logger = logger
@@ -52,8 +61,13 @@ public final class OutboxRelay: Service, Sendable {
         }
         var backoff = Backoff()
         var iterator = wakeUps.makeAsyncIterator()
+        var parkedChecked: ContinuousClock.Instant?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
+                if parkedChecked.map({ ContinuousClock.now - $0 > Self.parkedRefresh }) ?? true {
+                    try await refreshParkedMetrics()
+                    parkedChecked = .now
+                }
                 if try await publishPending() == 0 {
                     backoff.succeeded()
                     await waitForWakeUp(&iterator)
@@ -67,26 +81,72 @@ public final class OutboxRelay: Service, Sendable {
         wakeUp.finish()
     }
 
-    /// Publishes one batch; returns how many events it published.
+    /// How often the parked count and age are read when nothing is parked meanwhile.
+    static let parkedRefresh: Duration = .seconds(5)
+
+    /// Publishes one batch, parking what can never be published; returns how many events it
+    /// published or parked (0: the outbox is empty).
+    /// - Throws: after a transient failure, once the delivered events left the outbox: the
+    ///   rest stays for the next try.
     func publishPending() async throws -> Int {
         let entries = try await outbox.pendingChanges(limit: batchSize)
         metrics.depth.record(entries.count)
         guard !entries.isEmpty else { return 0 }
+        var plan = PublishPlan()
+        for entry in entries {
+            let topic = topics.topic(for: entry.plant)
+            plan.add(entry, refusal: limits.refusal(of: entry.messageBytes, topic: topic).map { "\($0) (\(entry.messageBytes) bytes)" })
+        }
         let start = ContinuousClock.now
-        _ = try await producer.send(entries.map { entry in
+        let outcomes = await producer.sendEach(plan.sendable.map { entry in
             KafkaOutgoingMessage(topic: topics.topic(for: entry.plant), key: entry.key, value: entry.envelope,
                                  headers: entry.headers.map { KafkaHeader(name: $0.name, string: $0.value) })
         })
         metrics.publishLatency.record(duration: ContinuousClock.now - start)
-        let legacySizes = try await legacy?.publish(entries)
-        try await outbox.removePublished(entries)
-        for (index, entry) in entries.enumerated() {
-            metrics.published(entry, format: .envelope, bytes: entry.envelope.count)
-            if let legacySizes, legacySizes[index] > 0 { metrics.published(entry, format: .legacy, bytes: legacySizes[index]) }
+        let failure = plan.settle(outcomes)
+        try await park(plan)
+        let delivered = plan.delivered
+        if !delivered.isEmpty {
+            let legacySizes = try await legacy?.publish(delivered)
+            try await outbox.removePublished(delivered)
+            for (index, entry) in delivered.enumerated() {
+                metrics.published(entry, format: .envelope, bytes: entry.envelope.count)
+                if let legacySizes, legacySizes[index] > 0 { metrics.published(entry, format: .legacy, bytes: legacySizes[index]) }
+            }
         }
+        if let failure { throw failure }
         if entries.count == batchSize { metrics.depth.record(try await outbox.pendingChangeCount()) }
-        logger.debug("published change events", metadata: ["events": "\(entries.count)"])
+        logger.debug("published change events", metadata: ["events": "\(delivered.count)"])
         return entries.count
+    }
+
+    /// Parks what the plan refused, one log line per event, and updates the parked metrics.
+    private func park(_ plan: PublishPlan) async throws {
+        guard !plan.refused.isEmpty || !plan.behind.isEmpty else { return }
+        for (entry, reason) in plan.refused {
+            try await outbox.park([entry], reason: reason, attempts: 1, onlyBehindParked: false)
+            logger.error("change event parked: it can never be published as it is", metadata: [
+                "image.plant": "\(entry.plant.rawValue)", "image.id": "\(entry.imageID)", "event.version": "\(entry.version)",
+                "reason": "\(reason)", "fix": "image-api parked list / retry / discard",
+            ])
+        }
+        for (entry, ahead) in plan.behind {
+            let reason = "waiting behind \(ahead.map { "version \($0)" } ?? "an earlier version") of \(entry.plant.rawValue) image \(entry.imageID), which is parked"
+            // An event that only waits moves only while its record still has a parked event:
+            // an operator may have retried the record meanwhile.
+            try await outbox.park([entry], reason: reason, attempts: 0, onlyBehindParked: ahead == nil)
+            logger.warning("change event parked behind an earlier one of its record", metadata: [
+                "image.plant": "\(entry.plant.rawValue)", "image.id": "\(entry.imageID)", "event.version": "\(entry.version)",
+            ])
+        }
+        try await refreshParkedMetrics()
+    }
+
+    private func refreshParkedMetrics() async throws {
+        let summary = try await outbox.parkedSummary()
+        metrics.parked.record(summary.count)
+        let age = summary.oldest.map { Double(Timestamp.microseconds(from: $0.microsecondsSinceEpoch, to: Timestamp.currentMicroseconds())) / 1e6 }
+        metrics.parkedAge.record(age ?? 0)
     }
 
     /// Returns on a wake-up, after `pollInterval`, or at shutdown.
@@ -121,6 +181,8 @@ struct RelayMetrics: Sendable {
     }
 
     let depth = Gauge(label: "image_api_outbox_depth")
+    let parked = Gauge(label: "image_api_outbox_parked_events")
+    let parkedAge = Gauge(label: "image_api_outbox_parked_oldest_age_seconds")
     let publishLatency = Metrics.Timer(label: "image_api_publish_duration_seconds")
     private let counters: [Key: (messages: Counter, bytes: Counter)]
 

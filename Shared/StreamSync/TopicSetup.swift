@@ -9,7 +9,9 @@ extension KafkaSettings {
     /// largest event (`max.message.bytes`): the original failed with `UnknownTopicOrPartition`
     /// when a topic did not exist yet. An existing topic whose limit is smaller is reported:
     /// the relay parks the events that do not fit it until the limit is raised.
-    public func prepareTopics(deadline: Duration, logger: Logger) async throws {
+    /// - Returns: the relay's publish limits: the producer's and every topic's the brokers reported.
+    @discardableResult
+    public func prepareTopics(deadline: Duration, logger: Logger) async throws -> PublishLimits {
         try KafkaVersion.check(.current, allowOld: allowOldLibrary)
         let admin = try KafkaAdmin(configuration: configuration, logger: logger)
         let topics = (self.topics.plantTopics + [self.topics.deadLetter]).map {
@@ -19,8 +21,10 @@ extension KafkaSettings {
             try await admin.createTopics(topics, timeout: .seconds(10))
         }
         logger.info("topics ready", metadata: ["kafka.topics": "\(topics.map(\.name).joined(separator: ","))"])
+        var limits = PublishLimits(producerBytes: configuration.properties["message.max.bytes"].flatMap { Int($0) } ?? EventLimits.maxMessageBytes)
         do {
             let configs = try await admin.topicConfigs(topics.map(\.name))
+            limits.topicBytes = configs.compactMapValues { $0[Self.maxMessageBytesKey].flatMap { Int($0) } }
             for (topic, limit) in Self.topicsTooSmall(configs) {
                 logger.error("topic accepts messages smaller than the largest change event: those events will be parked", metadata: [
                     "kafka.topic": "\(topic)", "kafka.max_message_bytes": "\(limit)", "required": "\(EventLimits.maxMessageBytes)",
@@ -30,6 +34,7 @@ extension KafkaSettings {
         } catch {
             logger.warning("could not read the topics' max.message.bytes", metadata: ["error": "\(error)"])
         }
+        return limits
     }
 
     static let maxMessageBytesKey = "max.message.bytes"

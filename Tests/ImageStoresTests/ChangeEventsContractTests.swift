@@ -75,6 +75,46 @@ import Testing
         }
     }
 
+    @Test(arguments: stores) func parkedEventsHoldBackTheirRecordUntilRetriedInVersionOrder(store: TestStore) async throws {
+        try await store.withRepository(writesChangeEvents: true) { repository in
+            let entries = try await ChangeEventFixtures.twoChangesOfTwoRecords(in: repository)
+            let entry = { (key: String) in try #require(entries.first { $0.shortKey == key }) }
+            try await repository.park([try entry("1-2")], reason: "too large", attempts: 1, onlyBehindParked: false)
+            // Record 1's later event is marked as waiting; record 2 flows.
+            let pending = try await repository.pendingChanges(limit: 10)
+            #expect(pending.map(\.shortKey) == ["1-3", "2-2", "2-3"] || pending.map(\.shortKey) == ["2-2", "1-3", "2-3"])
+            #expect(pending.filter(\.isBehindParked).map(\.shortKey) == ["1-3"])
+            // Behind-parking moves only while an earlier event is parked.
+            try await repository.park([try entry("1-3"), try entry("2-2")], reason: "waiting", attempts: 0, onlyBehindParked: true)
+            #expect(try await repository.pendingChanges(limit: 10).map(\.shortKey).sorted() == ["2-2", "2-3"])
+            let parked = try await repository.parkedEvents(.all, limit: 10)
+            #expect(parked.map(\.entry.shortKey) == ["1-2", "1-3"])
+            #expect(parked.map(\.reason) == ["too large", "waiting"] && parked.map(\.attempts) == [1, 0])
+            #expect(parked[0].entry.envelope == (try entry("1-2")).envelope)
+            #expect(parked.allSatisfy { abs(Timestamp.now().millisecondsSinceEpoch - $0.parkedAt.millisecondsSinceEpoch) < 60_000 })
+            let summary = try await repository.parkedSummary()
+            #expect(summary.count == 2 && summary.oldest != nil)
+            #expect(try await repository.parkedEvents(ParkedFilter(plant: .tomato), limit: 10).isEmpty)
+
+            // A change made while parked is pending behind; a retry puts all of record 1 back in
+            // version order, ahead of nothing newer.
+            _ = try await repository.update(plant: .potato, ImageUpdate(id: 1, cameraID: 9), at: Self.later)
+            #expect(try await repository.retryParked(ParkedFilter(plant: .potato, imageID: 2)) == 0)
+            #expect(try await repository.retryParked(ParkedFilter(plant: .potato, imageID: 1)) == 2)
+            let retried = try await repository.pendingChanges(limit: 10)
+            #expect(retried.filter { $0.imageID == 1 }.map(\.version) == [2, 3, 4])
+            #expect(retried.allSatisfy { !$0.isBehindParked } && retried.count == 5)
+            #expect(try await repository.parkedSummary() == ParkedSummary(count: 0, oldest: nil))
+
+            // Discard deletes only what is parked.
+            try await repository.park([try entry("2-2")], reason: "invalid", attempts: 3, onlyBehindParked: false)
+            #expect(try await repository.discardParked(ParkedFilter(plant: .tomato)) == 0)
+            #expect(try await repository.discardParked(.all) == 1)
+            #expect(try await repository.parkedEvents(.all, limit: 10).isEmpty)
+            #expect(try await repository.pendingChangeCount() == 4)
+        }
+    }
+
     @Test(arguments: stores) func removePublishedRemovesOnlyTheGivenEntries(store: TestStore) async throws {
         try await store.withRepository(writesChangeEvents: true) { repository in
             let entries = try await ChangeEventFixtures.twoChangesOfTwoRecords(in: repository)

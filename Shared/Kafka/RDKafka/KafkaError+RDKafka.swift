@@ -40,6 +40,15 @@ extension KafkaError {
         }
     }
 
+    /// Errors with which a broker (or librdkafka) refuses one message for good: no retry of
+    /// the same message can succeed until an operator changes a limit or a permission.
+    static let messageRejections: Set<Int32> = Set([
+        RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION,
+        RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+        RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_UNSUPPORTED_FOR_MESSAGE_FORMAT,
+        RD_KAFKA_RESP_ERR_POLICY_VIOLATION, RD_KAFKA_RESP_ERR_INVALID_RECORD, RD_KAFKA_RESP_ERR__INVALID_ARG,
+    ].map(\.rawValue))
+
     /// Errors that may go away when tried again: lost leaders and connections, timeouts, full
     /// queues, the broker's own retriable errors.
     private static let retriableErrors: Set<Int32> = Set([
