@@ -12,6 +12,9 @@ public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The store could not be reached or failed (HTTP 503/500); `message` has the cause.
         case storeUnavailable
         case storeFailure
+        /// The store refused the data for good: a constraint, a type, a range or a size it will
+        /// never accept (HTTP 422). Retrying the same write cannot succeed.
+        case storeRejected
     }
 
     public let code: Code

@@ -12,6 +12,7 @@ extension ImageError: HTTPResponseError {
         case .conflict: return .conflict
         case .storeUnavailable: return .serviceUnavailable
         case .storeFailure: return .internalServerError
+        case .storeRejected: return .unprocessableContent
         }
     }
 

@@ -129,6 +129,9 @@ public final class MongoImageRepository: ImageRepository {
         if error.isConnectionFailure || error.code == .closed {
             return ImageError(code: .storeUnavailable, message: "MongoDB is unavailable (\(operation)): \(error.message)")
         }
+        if error.isDataRejection {
+            return ImageError(code: .storeRejected, message: "MongoDB refused the data (\(operation)): \(error)")
+        }
         return ImageError(code: .storeFailure, message: "MongoDB \(operation) failed: \(error)")
     }
 }

@@ -134,6 +134,9 @@ public final class PostgresImageRepository: ImageRepository {
         if error.isConnectionFailure || error.code == .closed {
             return ImageError(code: .storeUnavailable, message: "PostgreSQL is unavailable (\(operation)): \(error.message)")
         }
+        if error.isDataRejection {
+            return ImageError(code: .storeRejected, message: "PostgreSQL refused the data (\(operation)): \(error)")
+        }
         return ImageError(code: .storeFailure, message: "\(operation) failed: \(error)")
     }
 }

@@ -25,6 +25,8 @@ final class DeliveryBatch: Sendable {
 
     /// Records one outcome for messages `indices` (the rest of a batch that could not be sent).
     func complete(_ indices: Range<Int>, with result: Outcome) {
+        // An empty range completes nothing: the batch may have been resumed already.
+        guard !indices.isEmpty else { return }
         let outcome: [Outcome]? = state.withLock { state in
             for index in indices { state.results[index] = result }
             state.remaining -= indices.count

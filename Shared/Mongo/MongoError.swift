@@ -51,6 +51,18 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
     /// rather than "failed".
     public var isConnectionFailure: Bool { code == .connectionFailure }
 
+    /// Server codes with which a document is refused for good: BadValue, TypeMismatch,
+    /// DocumentValidationFailure, BSONObjectTooLarge and the "document too large" family.
+    /// NotWritablePrimary, network errors and interrupted operations are not among these.
+    public static let dataRejectionCodes: Set<UInt32> = [2, 14, 121, 10334, 17419, 17420, 16493]
+
+    /// True when the server refused the data itself: retrying the same write cannot succeed.
+    /// For a bulk write, when every rejected operation was such a refusal.
+    public var isDataRejection: Bool {
+        if !writeErrors.isEmpty { return writeErrors.allSatisfy { Self.dataRejectionCodes.contains(UInt32(bitPattern: $0.code)) } }
+        return code == .serverError && Self.dataRejectionCodes.contains(nativeCode)
+    }
+
     public var description: String {
         domain == 0 ? message : "\(message) (domain \(domain), code \(nativeCode))"
     }

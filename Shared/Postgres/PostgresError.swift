@@ -36,6 +36,16 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
     }
 
+    /// True when the server refused the data itself, for good: SQLSTATE class 22 (data
+    /// exception: a value out of range, invalid text), class 23 (a constraint, except a unique
+    /// violation, which a retry may no longer meet) or `54000` (a value over a program limit).
+    /// Retrying the same statement cannot succeed; serialization failures, deadlocks and
+    /// too many connections are not among these.
+    public var isDataRejection: Bool {
+        guard code == .query, let sqlState else { return false }
+        return sqlState.hasPrefix("22") || (sqlState.hasPrefix("23") && sqlState != "23505") || sqlState == "54000"
+    }
+
     public var description: String {
         if let sqlState { return "PostgreSQL \(code.rawValue) error \(sqlState): \(message)" }
         return "PostgreSQL \(code.rawValue) error: \(message)"

@@ -10,6 +10,7 @@ extension ChangeConsumer {
     func retryingWhileDown<T>(_ what: String, polled: inout [KafkaMessage],
                               _ body: () async throws -> T) async throws -> T {
         var backoff = Backoff()
+        var failing = false
         var paused: [KafkaTopicPartition] = []
         defer {
             if !paused.isEmpty {
@@ -21,18 +22,20 @@ extension ChangeConsumer {
         while true {
             do {
                 let result = try await body()
-                if !paused.isEmpty {
+                // Ready again whatever was assigned while it failed (possibly nothing).
+                if failing {
                     health.recovered()
                     logger.info("\(what) succeeded again, resuming", metadata: ["kafka.partitions": "\(paused.count)"])
                 }
                 return result
             } catch {
                 if Task.isShuttingDownGracefully { throw CancellationError() }
-                if paused.isEmpty {
-                    paused = (try? consumer.assignment()) ?? []
-                    if !paused.isEmpty { try? consumer.pause(paused) }
-                    health.degraded("\(what) failing: \(error)")
-                }
+                if !failing { health.degraded("\(what) failing: \(error)") }
+                failing = true
+                // Partitions assigned since the last try are paused too: nothing piles up.
+                let assigned = Set((try? consumer.assignment()) ?? [])
+                let newlyAssigned = Array(assigned.subtracting(paused))
+                if !newlyAssigned.isEmpty, (try? consumer.pause(newlyAssigned)) != nil { paused += newlyAssigned }
                 let delay = backoff.failed()
                 logger.warning("\(what) failed, partitions paused, retrying", metadata: [
                     "error": "\(error)", "retry.in": "\(delay)",

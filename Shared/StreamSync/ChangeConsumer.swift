@@ -134,18 +134,19 @@ public final class ChangeConsumer: Service, Sendable {
             }
         }
         let idsByPlant = Dictionary(grouping: changes, by: \.plant).mapValues { $0.map(\.imageID) }
-        let plan = try await retryingWhileDown("apply", polled: &polledMeanwhile) { () async throws -> ReplicaPlan in
+        let (plan, refused) = try await retryingWhileDown("apply", polled: &polledMeanwhile) { () async throws -> (ReplicaPlan, [RecordKey: String]) in
             var states: [Plant: [Int64: ReplicaState]] = [:]
             for (plant, ids) in idsByPlant {
                 states[plant] = try await self.replica.replicaStates(plant: plant, ids: ids)
             }
             let plan = ReplicaPlan(changes: changes, states: states)
-            try await self.replica.applyReplicaWrites(plan.writes)
-            return plan
+            return (plan, try await self.applyIsolatingRefusals(plan.writes[...]))
         }
         let now = Timestamp.currentMicroseconds()
-        for (index, outcome) in plan.outcomes.enumerated() {
+        for (index, planned) in plan.outcomes.enumerated() {
             let (change, message) = (changes[index], sources[index])
+            // A change folded into a write the database refused goes with it.
+            let outcome = refused[RecordKey(change)].map { planned == .applied ? .rejected("the consumer DB refused the write: \($0)") : planned } ?? planned
             let counters = metrics.counted(topic: message.topic, op: change.opLabel)
             counters?.consumed.increment()
             switch outcome {
@@ -185,6 +186,24 @@ public final class ChangeConsumer: Service, Sendable {
         metrics.batchSize.record(batch.count)
         metrics.applyDuration.record(duration: ContinuousClock.now - start)
         return polledMeanwhile
+    }
+
+    /// Applies `writes`. When the database refuses the data for good (a constraint, a type, a
+    /// size), halves them until the refused writes are alone, applies every other, and returns
+    /// the refused records with the database's reason. A transient error propagates: the caller
+    /// retries the whole batch, which the version guard makes harmless.
+    func applyIsolatingRefusals(_ writes: ArraySlice<ReplicaWrite>) async throws -> [RecordKey: String] {
+        guard !writes.isEmpty else { return [:] }
+        do throws(ImageError) {
+            try await replica.applyReplicaWrites(Array(writes))
+            return [:]
+        } catch {
+            guard error.code == .storeRejected else { throw error }
+            guard writes.count > 1 else { return [RecordKey(writes[writes.startIndex]): error.message] }
+            let middle = writes.startIndex + writes.count / 2
+            let first = try await applyIsolatingRefusals(writes[..<middle])
+            return first.merging(try await applyIsolatingRefusals(writes[middle...])) { reason, _ in reason }
+        }
     }
 
     private func decode(_ message: KafkaMessage) -> Result<IncomingChange, ImageError> {

@@ -6,12 +6,6 @@ import Kafka
 /// rules are tested without a broker: a record's event never goes out while an earlier one of
 /// that record is parked.
 struct PublishPlan {
-    private struct RecordKey: Hashable {
-        let plant: Plant
-        let imageID: Int64
-        init(_ entry: OutboxEntry) { (plant, imageID) = (entry.plant, entry.imageID) }
-    }
-
     /// The events to send, in outbox order.
     private(set) var sendable: [OutboxEntry] = []
     /// Events that can never be published, with the reason.

@@ -11,9 +11,9 @@ struct HTTPServerLifecycleTests {
             let client = try RawClient(port: port)
             let start = ContinuousClock.now
             client.send("GET / HTTP/1.1\r\nHost: h\r\n")  // the head never ends
-            let response = try #require(client.readResponse())
+            let response = try #require(await client.readResponse())
             #expect(response.status == 408)
-            #expect(client.isClosedByServer())
+            #expect(await client.isClosedByServer())
             #expect(ContinuousClock.now - start < .seconds(3))
         }
     }
@@ -22,7 +22,7 @@ struct HTTPServerLifecycleTests {
         let limits = HTTPLimits(headerReadTimeout: .milliseconds(200))
         try await withServer(limits: limits, handler: echo) { _, port in
             let client = try RawClient(port: port)
-            #expect(client.isClosedByServer())
+            #expect(await client.isClosedByServer())
         }
     }
 
@@ -31,8 +31,8 @@ struct HTTPServerLifecycleTests {
         try await withServer(limits: limits, handler: echo) { _, port in
             let client = try RawClient(port: port)
             client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
-            #expect(try #require(client.readResponse()).status == 200)
-            #expect(client.isClosedByServer())
+            #expect(try #require(await client.readResponse()).status == 200)
+            #expect(await client.isClosedByServer())
         }
     }
 
@@ -41,8 +41,8 @@ struct HTTPServerLifecycleTests {
         try await withServer(limits: limits, handler: echo) { _, port in
             let client = try RawClient(port: port)
             client.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc")
-            #expect(try #require(client.readResponse()).status == 408)
-            #expect(client.isClosedByServer())
+            #expect(try #require(await client.readResponse()).status == 408)
+            #expect(await client.isClosedByServer())
         }
     }
 
@@ -50,23 +50,23 @@ struct HTTPServerLifecycleTests {
         try await withServer(limits: HTTPLimits(maxConnections: 1), handler: echo) { _, port in
             let first = try RawClient(port: port)
             first.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
-            #expect(try #require(first.readResponse()).status == 200)
+            #expect(try #require(await first.readResponse()).status == 200)
 
             let second = try RawClient(port: port)
-            let rejected = try #require(second.readResponse())
+            let rejected = try #require(await second.readResponse())
             #expect(rejected.status == 503)
             #expect(rejected.headers["Connection"] == "close")
             #expect(rejected.headers["Content-Type"] == "application/json")
             #expect(rejected.text == #"{"detail":"server busy"}"#)
-            #expect(second.isClosedByServer())
+            #expect(await second.isClosedByServer())
 
             // The first connection still works, and its slot frees up when it closes.
             first.send("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
-            #expect(try #require(first.readResponse()).status == 200)
-            #expect(first.isClosedByServer())
+            #expect(try #require(await first.readResponse()).status == 200)
+            #expect(await first.isClosedByServer())
             let third = try RawClient(port: port)
             third.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
-            #expect(try #require(third.readResponse()).status == 200)
+            #expect(try #require(await third.readResponse()).status == 200)
         }
     }
 
@@ -88,14 +88,14 @@ struct HTTPServerLifecycleTests {
 
         let stopping = Task { await server.shutdown() }
         // The idle connection closing shows the drain has begun; only then may the handler finish.
-        #expect(idle.isClosedByServer())
+        #expect(await idle.isClosedByServer())
         await release.open()
         await stopping.value
         // shutdown() returned, so the in-flight response has been written already.
-        let response = try #require(busy.readResponse())
+        let response = try #require(await busy.readResponse())
         #expect(response.text == "GET /slow 0")
         #expect(response.headers["Connection"] == "close")
-        #expect(busy.isClosedByServer())
+        #expect(await busy.isClosedByServer())
         try await running.value
         #expect(throws: (any Error).self) { try RawClient(port: port) }
         await server.shutdown()  // idempotent
@@ -117,7 +117,7 @@ struct HTTPServerLifecycleTests {
         let start = ContinuousClock.now
         await server.shutdown()
         #expect(ContinuousClock.now - start < .seconds(30))
-        #expect(client.isClosedByServer())
+        #expect(await client.isClosedByServer())
     }
 
     @Test func runReturnsWhenCancelled() async throws {
@@ -127,10 +127,10 @@ struct HTTPServerLifecycleTests {
         let running = Task { try await server.run() }
         let client = try RawClient(port: port)
         client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
-        #expect(try #require(client.readResponse()).status == 200)
+        #expect(try #require(await client.readResponse()).status == 200)
         running.cancel()
         try await running.value
-        #expect(client.isClosedByServer())
+        #expect(await client.isClosedByServer())
     }
 
     @Test func bindFailureNamesTheAddress() throws {

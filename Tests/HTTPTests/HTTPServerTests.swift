@@ -8,7 +8,7 @@ struct HTTPServerTests {
             let client = try RawClient(port: port)
             for index in 0..<3 {
                 client.send("GET /n\(index) HTTP/1.1\r\nHost: h\r\n\r\n")
-                let response = try #require(client.readResponse())
+                let response = try #require(await client.readResponse())
                 #expect(response.status == 200)
                 #expect(response.text == "GET /n\(index) 0")
                 #expect(response.headers["Connection"] == nil)
@@ -27,8 +27,8 @@ struct HTTPServerTests {
         }) { _, port in
             let client = try RawClient(port: port)
             client.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\nGET /fast HTTP/1.1\r\nHost: h\r\n\r\n")
-            let first = try #require(client.readResponse())
-            let second = try #require(client.readResponse())
+            let first = try #require(await client.readResponse())
+            let second = try #require(await client.readResponse())
             #expect(first.text == "GET /slow 0")
             #expect(second.text == "GET /fast 0")
         }
@@ -42,10 +42,10 @@ struct HTTPServerTests {
         }) { _, port in
             let client = try RawClient(port: port)
             client.send("GET /big HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n")
-            let big = try #require(client.readResponse())
+            let big = try #require(await client.readResponse())
             #expect(big.headers["Content-Length"] == String(body.count))
             #expect(big.body == body)
-            #expect(try #require(client.readResponse()).text == "GET /next 0")
+            #expect(try #require(await client.readResponse()).text == "GET /next 0")
         }
     }
 
@@ -53,11 +53,11 @@ struct HTTPServerTests {
         try await withServer(handler: { _ in HTTPResponse(body: Array("twelve bytes".utf8)) }) { _, port in
             let client = try RawClient(port: port)
             client.send("HEAD /x HTTP/1.1\r\nHost: h\r\n\r\nGET /x HTTP/1.1\r\nHost: h\r\n\r\n")
-            let head = try #require(client.readResponse(bodyless: true))
+            let head = try #require(await client.readResponse(bodyless: true))
             #expect(head.status == 200)
             #expect(head.headers["Content-Length"] == "12")
             // Had the HEAD answer carried a body, it would be read as the next status line.
-            let get = try #require(client.readResponse())
+            let get = try #require(await client.readResponse())
             #expect(get.text == "twelve bytes")
         }
     }
@@ -66,10 +66,10 @@ struct HTTPServerTests {
         try await withServer(handler: echo) { _, port in
             let client = try RawClient(port: port)
             client.send("POST /up HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
-            let interim = try #require(client.readResponse())
+            let interim = try #require(await client.readResponse())
             #expect(interim.status == 100)
             client.send("data")
-            let final = try #require(client.readResponse())
+            let final = try #require(await client.readResponse())
             #expect(final.status == 200)
             #expect(final.text == "POST /up 4")
         }
@@ -79,10 +79,10 @@ struct HTTPServerTests {
         try await withServer(limits: HTTPLimits(maxBodyBytes: 8), handler: echo) { _, port in
             let client = try RawClient(port: port)
             client.send("POST /up HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 9\r\n\r\n")
-            let response = try #require(client.readResponse())
+            let response = try #require(await client.readResponse())
             #expect(response.status == 413)
             #expect(response.headers["Connection"] == "close")
-            #expect(client.isClosedByServer())
+            #expect(await client.isClosedByServer())
         }
     }
 
@@ -90,9 +90,9 @@ struct HTTPServerTests {
         try await withServer(handler: echo) { _, port in
             let client = try RawClient(port: port)
             client.send("POST /up HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\nContent-Length: 4\r\n\r\n")
-            let response = try #require(client.readResponse())
+            let response = try #require(await client.readResponse())
             #expect(response.status == 417)
-            #expect(client.isClosedByServer())
+            #expect(await client.isClosedByServer())
         }
     }
 
@@ -100,9 +100,9 @@ struct HTTPServerTests {
         try await withServer(handler: echo) { _, port in
             let client = try RawClient(port: port)
             client.send("GET /bye HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
-            let response = try #require(client.readResponse())
+            let response = try #require(await client.readResponse())
             #expect(response.headers["Connection"] == "close")
-            #expect(client.isClosedByServer())
+            #expect(await client.isClosedByServer())
         }
     }
 
@@ -110,10 +110,10 @@ struct HTTPServerTests {
         try await withServer(handler: echo) { _, port in
             let keepAlive = try RawClient(port: port)
             keepAlive.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
-            #expect(try #require(keepAlive.readResponse()).headers["Connection"] == "keep-alive")
+            #expect(try #require(await keepAlive.readResponse()).headers["Connection"] == "keep-alive")
             keepAlive.send("GET /b HTTP/1.0\r\n\r\n")
-            #expect(try #require(keepAlive.readResponse()).headers["Connection"] == "close")
-            #expect(keepAlive.isClosedByServer())
+            #expect(try #require(await keepAlive.readResponse()).headers["Connection"] == "close")
+            #expect(await keepAlive.isClosedByServer())
         }
     }
 
@@ -121,7 +121,7 @@ struct HTTPServerTests {
         try await withServer(handler: echo) { _, port in
             let client = try RawClient(port: port)
             client.send("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
-            #expect(try #require(client.readResponse()).text == "POST /c 5")
+            #expect(try #require(await client.readResponse()).text == "POST /c 5")
         }
     }
 
@@ -129,12 +129,12 @@ struct HTTPServerTests {
         try await withServer(handler: echo) { _, port in
             let client = try RawClient(port: port)
             client.send("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nGET / HTTP/1.1\r\n")
-            let response = try #require(client.readResponse())
+            let response = try #require(await client.readResponse())
             #expect(response.status == 400)
             #expect(response.headers["Content-Type"] == "application/json")
             #expect(response.headers["Connection"] == "close")
             #expect(response.text == #"{"detail":"Duplicate Content-Length"}"#)
-            #expect(client.isClosedByServer())
+            #expect(await client.isClosedByServer())
         }
     }
 
@@ -144,7 +144,7 @@ struct HTTPServerTests {
         }) { _, port in
             let client = try RawClient(port: port)
             client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
-            let response = try #require(client.readResponse())
+            let response = try #require(await client.readResponse())
             #expect(response.status == 201)
             #expect(response.headers["Content-Length"] == "2")
             #expect(response.headers["Injected"] == nil)
@@ -156,10 +156,10 @@ struct HTTPServerTests {
         try await withServer(handler: { _ in HTTPResponse(status: .noContent) }) { _, port in
             let client = try RawClient(port: port)
             client.send("DELETE /x HTTP/1.1\r\nHost: h\r\n\r\nGET /x HTTP/1.1\r\nHost: h\r\n\r\n")
-            let first = try #require(client.readResponse())
+            let first = try #require(await client.readResponse())
             #expect(first.status == 204)
             #expect(first.headers["Content-Length"] == nil)
-            #expect(try #require(client.readResponse()).status == 204)
+            #expect(try #require(await client.readResponse()).status == 204)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,9 +16,14 @@ struct RawResponse {
 
 /// A blocking loopback TCP client that writes raw bytes and parses raw responses, so tests see
 /// exactly what the server sends. Every read times out after `timeout` instead of hanging.
-final class RawClient {
+final class RawClient: @unchecked Sendable {
+    // @unchecked Sendable: a test drives its client from one task at a time, and every read
+    // runs on `queue`, one after another.
     private let fd: Int32
     private var buffer: [UInt8] = []
+    /// Reads block (up to `timeout`) waiting for the server: on the cooperative pool they
+    /// starved every other task of the test process, the server they wait for among them.
+    private let queue = DispatchQueue(label: "leafsync.tests.raw-client")
 
     /// Connects to 127.0.0.1:`port`.
     init(port: Int, timeout: Duration = .seconds(5)) throws {
@@ -49,8 +55,17 @@ final class RawClient {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Runs a blocking read on the client's queue.
+    private func blocking<T: Sendable>(_ read: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in queue.async { continuation.resume(returning: read()) } }
+    }
+
     /// Reads one response; `bodyless` for answers to HEAD (headers only).
-    func readResponse(bodyless: Bool = false) -> RawResponse? {
+    func readResponse(bodyless: Bool = false) async -> RawResponse? {
+        await blocking { self.readResponseNow(bodyless: bodyless) }
+    }
+
+    private func readResponseNow(bodyless: Bool) -> RawResponse? {
         guard let headEnd = fill(until: { $0.firstRange(of: [13, 10, 13, 10]).map(\.upperBound) }) else { return nil }
         let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
         buffer.removeFirst(headEnd)
@@ -70,7 +85,11 @@ final class RawClient {
     }
 
     /// Reads until the server closes; returns what came (nil if the read timed out first).
-    func readUntilClosed() -> [UInt8]? {
+    func readUntilClosed() async -> [UInt8]? {
+        await blocking { self.readUntilClosedNow() }
+    }
+
+    private func readUntilClosedNow() -> [UInt8]? {
         while true {
             switch receive() {
             case .data: continue
@@ -84,8 +103,8 @@ final class RawClient {
     }
 
     /// True once the server has closed the connection (EOF or reset) with nothing left unread.
-    func isClosedByServer() -> Bool {
-        readUntilClosed()?.isEmpty == true
+    func isClosedByServer() async -> Bool {
+        await readUntilClosed()?.isEmpty == true
     }
 
     private enum Received { case data, closed, timedOut }

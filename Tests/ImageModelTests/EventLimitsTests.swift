@@ -14,15 +14,15 @@ import Testing
                                percentage: 0.12345678901234567, version: .max)
 
     @Test func theLargestRecordsEventsFit() throws {
-        let create = ChangeEvent(created: Self.largest, plant: .potato, occurredAt: .max)
-        let update = ChangeEvent(changed: ImageField.allCases, of: Self.largest, plant: .tomato, occurredAt: .max)
-        for value in [create.envelope, update.envelope, Self.largest.jsonBytes] {
+        // Decoding them is left to the end-to-end test: a megabyte of JSON costs seconds of a
+        // debug build's CPU, which the parallel suite's timing-sensitive tests feel.
+        let create = ChangeEvent(created: Self.largest, plant: .potato, occurredAt: .max).envelope
+        let update = ChangeEvent(changed: ImageField.allCases, of: Self.largest, plant: .tomato, occurredAt: .max).envelope
+        for value in [create, update, Self.largest.jsonBytes] {
             #expect(value.count <= EventLimits.maxEventBytes, "\(value.count) bytes")
         }
-        #expect(create.envelope.count > 2 * EventLimits.maxImageBytes)
+        #expect(create.count > 2 * EventLimits.maxImageBytes && update.count < 4096)
         #expect(EventLimits.maxEventBytes < EventLimits.maxMessageBytes)
-        // And it decodes again: the consumer's own limits let it through.
-        #expect(try IncomingChange(message: create.envelope, topicPlant: .potato) == .event(create))
     }
 
     @Test func aCreateWithTheLargestJPEGIsAcceptedAndOneByteMoreIsTooLarge() throws {

@@ -21,6 +21,21 @@ extension RunningService {
     }
 
     /// `jobs_operations_total` with outcome `success`, by `job/operation`.
+    /// Each task's mean run time in seconds (`job_run_duration_seconds` sum over count), by `job/task`.
+    func meanRunSeconds() async throws -> [String: Double] {
+        let (status, _, text) = try await send(.get, "/metrics")
+        guard status == 200 else { throw TestFailure("GET /metrics → \(status)") }
+        var sums: [String: Double] = [:], counts: [String: Double] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("job_run_duration_seconds_sum{") || line.hasPrefix("job_run_duration_seconds_count{") {
+            let labels = Self.labels(line)
+            guard let job = labels["job"], let task = labels["task"], let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
+            if line.hasPrefix("job_run_duration_seconds_sum") { sums["\(job)/\(task)"] = value } else { counts["\(job)/\(task)"] = value }
+        }
+        return sums.compactMapValues { $0 }.reduce(into: [:]) { means, entry in
+            if let count = counts[entry.key], count > 0 { means[entry.key] = entry.value / count }
+        }
+    }
+
     func successfulOperations() async throws -> [String: Int] {
         let (status, _, text) = try await send(.get, "/metrics")
         guard status == 200 else { throw TestFailure("GET /metrics → \(status)") }

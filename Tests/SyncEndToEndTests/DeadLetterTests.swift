@@ -133,6 +133,39 @@ import Testing
         }
     }
 
+    /// A write the consumer DB refuses for good (a constraint added by an operator) in the
+    /// middle of a batch: the batch is halved until that write is alone, only its message is
+    /// dead-lettered with the database's reason, every other change is applied, and the
+    /// consumer stays ready.
+    @Test(arguments: [TestStore.postgres, .mongo])
+    func aWriteTheDatabaseRefusesDeadLettersOnlyItsMessage(store: TestStore) async throws {
+        try await SyncCluster.with(producer: store, consumer: store) { cluster in
+            try await cluster.startConsumer()
+            try await store.refuseImages(withCamera: 666, url: cluster.consumerURL)
+            let tomato = cluster.topicPrefix + "tomato"
+            let images = (1...9).map { id in
+                Image(id: id, cameraID: id == 5 ? 666 : id, data: [0xFF, 0xD8], gpsCoordinates: GPSCoordinates(latitude: 1, longitude: 2),
+                      createdAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000), updatedAt: nil)
+            }
+            let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: [cluster.brokers]), logger: logger)
+            // One key, one partition: the nine creates reach the consumer as one batch.
+            _ = try await producer.send(images.map {
+                KafkaOutgoingMessage(topic: tomato, key: Array("1".utf8), value: ChangeEvent(created: $0, plant: .tomato, occurredAt: 1).envelope)
+            })
+            await producer.close()
+            let letters = try await readDeadLetters(cluster, count: 1)
+            #expect(letters.count == 1)
+            let reason = letters.first?.header(DeadLetterHeader.reason) ?? ""
+            #expect(reason.contains("refused"), "\(reason)")
+            #expect(letters.first.flatMap { try? ChangeEvent(envelope: $0.value ?? []) }?.imageID == 5)
+            for id in 1...9 where id != 5 {
+                #expect(try await cluster.consumerClient.request("GET", "/image-plant/tomato/\(id)").status == 200, "tomato \(id)")
+            }
+            #expect(try await cluster.consumerClient.request("GET", "/image-plant/tomato/5").status == 404)
+            #expect(try await cluster.consumerClient.request("GET", "/ready").status == 200)
+        }
+    }
+
     /// Reads `count` messages of the cluster's dead-letter topic, in order.
     func readDeadLetters(_ cluster: SyncCluster, count: Int) async throws -> [KafkaMessage] {
         let configuration = KafkaConfiguration(bootstrapServers: [cluster.brokers],

@@ -2,6 +2,7 @@ import Foundation
 import ImageModel
 import ImageStores
 import Logging
+import Mongo
 import Postgres
 
 
@@ -84,6 +85,39 @@ public enum TestStore: String, CaseIterable, Sendable {
         switch self {
         case .postgres: try ImageStore.make(url: "postgres://app@127.0.0.1:1/none", logger: Self.logger)
         case .mongo: try ImageStore.make(url: "mongodb://127.0.0.1:1/none", logger: Self.logger)
+        }
+    }
+}
+
+extension TestStore {
+    /// Makes the (migrated) store at `url` refuse every image with camera `cameraID` from now on,
+    /// as a constraint an operator added would: a write the database will never accept.
+    public func refuseImages(withCamera cameraID: Int64, url: String) async throws {
+        switch self {
+        case .postgres:
+            let pool = try PostgresPool(url: url, size: 1, logger: Self.logger)
+            do {
+                try await pool.withConnection { _ = try $0.query("ALTER TABLE images ADD CONSTRAINT refuse_camera_\(cameraID) CHECK (camera_id <> \(cameraID))") }
+            } catch {
+                await pool.close()
+                throw error
+            }
+            await pool.close()
+        case .mongo:
+            let pool = try MongoClientPool(url: url, poolSize: 1, logger: Self.logger)
+            let database = pool.databaseName ?? ""
+            do {
+                for plant in Plant.allCases {
+                    _ = try await pool.withClient { client in
+                        try client.runCommand(["collMod": .string(plant.collectionName),
+                                               "validator": .document(["camera_id": .document(["$ne": .int64(cameraID)])])], database: database)
+                    }
+                }
+            } catch {
+                await pool.close()
+                throw error
+            }
+            await pool.close()
         }
     }
 }

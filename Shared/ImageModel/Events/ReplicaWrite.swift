@@ -24,6 +24,13 @@ public enum ReplicaWrite: Sendable, Hashable {
         case .upsert(let plant, _), .patch(let plant, _, _, _): plant
         }
     }
+
+    public var imageID: Int64 {
+        switch self {
+        case .upsert(_, let image): image.id
+        case .patch(_, let imageID, _, _): imageID
+        }
+    }
 }
 
 /// The consumer side: the store the stream sync writes to.

@@ -10,15 +10,17 @@ func rebalanceCallback(_ handle: OpaquePointer?, _ event: rd_kafka_resp_err_t,
                        _ opaque: UnsafeMutableRawPointer?) {
     guard let handle, let opaque else { return }
     let callbacks = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
-    let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+    // NULL while the consumer is closing (its group handle answers no more requests): then
+    // the cooperative call is tried first and the eager one if librdkafka refuses it.
+    let cooperative = rd_kafka_rebalance_protocol(handle).map { String(cString: $0) == "COOPERATIVE" }
     let changed = RDKafkaTopicPartitionList.partitions(of: partitions)
     let logger = callbacks.logger
     switch event {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
         logger.debug("Partitions assigned", metadata: ["kafka.partitions": "\(changed)"])
         callbacks.rebalance?.partitionsAssigned(changed)
-        if cooperative { report(rd_kafka_incremental_assign(handle, partitions), to: logger) }
-        else { report(rd_kafka_assign(handle, partitions), to: logger) }
+        apply(cooperative, incremental: { rd_kafka_incremental_assign(handle, partitions) },
+              eager: { rd_kafka_assign(handle, partitions) }, logger: logger)
     case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
         logger.debug("Partitions revoked", metadata: ["kafka.partitions": "\(changed)"])
         let offsets = callbacks.rebalance?.partitionsRevoking(changed) ?? []
@@ -32,12 +34,25 @@ func rebalanceCallback(_ handle: OpaquePointer?, _ event: rd_kafka_resp_err_t,
                 logger.info("Commit before revocation failed", metadata: ["kafka.error": "\(KafkaError(commit))"])
             }
         }
-        if cooperative { report(rd_kafka_incremental_unassign(handle, partitions), to: logger) }
-        else { report(rd_kafka_assign(handle, nil), to: logger) }
+        apply(cooperative, incremental: { rd_kafka_incremental_unassign(handle, partitions) },
+              eager: { rd_kafka_assign(handle, nil) }, logger: logger)
     default:
         // librdkafka's documented reaction to a rebalance error: drop the whole assignment.
         logger.info("Rebalance failed", metadata: ["kafka.error": "\(KafkaError(event))"])
         report(rd_kafka_assign(handle, nil), to: logger)
+    }
+}
+
+/// Applies a rebalance with the protocol's call; with the protocol unknown (nil), the
+/// incremental call first and, if librdkafka refuses it, the eager one.
+private func apply(_ cooperative: Bool?, incremental: () -> OpaquePointer?, eager: () -> rd_kafka_resp_err_t, logger: Logger) {
+    switch cooperative {
+    case true?: report(incremental(), to: logger)
+    case false?: report(eager(), to: logger)
+    case nil:
+        guard let error = incremental() else { return }
+        rd_kafka_error_destroy(error)
+        report(eager(), to: logger)
     }
 }
 

@@ -1,6 +1,7 @@
 import CMongoC
 import Dispatch
 import Logging
+import Synchronization
 
 /// A pool of MongoDB connections (`mongoc_client_pool_t`) that runs each operation on one
 /// client popped for it, off Swift's cooperative thread pool.
@@ -14,7 +15,11 @@ public final class MongoClientPool: @unchecked Sendable {
     private var pool: OpaquePointer?
     private let uri: OpaquePointer
     private let gate: OperationGate
-    private let queue = DispatchQueue(label: "leafsync.mongo", attributes: .concurrent)
+    /// One serial queue per client the gate admits, free ones here. Serial queues run on
+    /// Dispatch's overcommit threads, which grow with blocked work. A concurrent queue would
+    /// share the width-limited default root queue with Swift's own executor on Linux, so
+    /// operations blocked on a slow or unreachable server starved every task of the process.
+    private let freeLanes: Mutex<[DispatchQueue]>
     private let logger: Logger
 
     /// The database named in the URL's path (`mongodb://host/NAME`), nil when there is none.
@@ -58,6 +63,7 @@ public final class MongoClientPool: @unchecked Sendable {
         self.pool = pool
         self.uri = uri
         self.gate = OperationGate(capacity: poolSize)
+        self.freeLanes = Mutex((0..<poolSize).map { DispatchQueue(label: "leafsync.mongo.\($0)") })
         // The string belongs to the URI; copy it.
         self.databaseName = mongoc_uri_get_database(uri).map { String(cString: $0) }
         self.logger = logger
@@ -68,9 +74,26 @@ public final class MongoClientPool: @unchecked Sendable {
 
     deinit {
         // First the pool, which destroys its clients, its topology and its own copy of the URI;
-        // then the URI this class parsed.
-        if let pool { mongoc_client_pool_destroy(pool) }
-        mongoc_uri_destroy(uri)
+        // then the URI this class parsed. On a Dispatch thread, never the one that dropped the
+        // last reference (possibly a cooperative one): see `Handles.destroy`.
+        let handles = Handles(pool: pool, uri: uri)
+        DispatchQueue(label: "leafsync.mongo.destroy").async { handles.destroy() }
+    }
+
+    /// The C handles, carried to the thread that destroys them.
+    private struct Handles: @unchecked Sendable {
+        // @unchecked Sendable: handed over once, by deinit or close, to the one thread that
+        // destroys them; nothing else holds them any more.
+        let pool: OpaquePointer?
+        let uri: OpaquePointer?
+
+        /// Blocks until the topology's monitor threads have stopped, which lasts up to a
+        /// connect timeout while one is connecting to an unreachable server: on the
+        /// cooperative pool that stalled every other task for seconds.
+        func destroy() {
+            if let pool { mongoc_client_pool_destroy(pool) }
+            if let uri { mongoc_uri_destroy(uri) }
+        }
     }
 
     /// Runs `body` with a client popped from the pool on a Dispatch thread, and pushes the
@@ -84,8 +107,11 @@ public final class MongoClientPool: @unchecked Sendable {
             throw MongoError(code: .closed, message: "the MongoDB client pool is closed")
         }
         defer { gate.leave() }
+        // The gate admits no more operations than there are lanes: one is always free.
+        let lane = freeLanes.withLock { $0.removeLast() }
+        defer { freeLanes.withLock { $0.append(lane) } }
         return try await withCheckedThrowingContinuation { continuation in
-            queue.async {
+            lane.async {
                 continuation.resume(with: Result { try self.runBlocking(body) })
             }
         }
@@ -106,8 +132,14 @@ public final class MongoClientPool: @unchecked Sendable {
     /// `.closed`. Calling it again does nothing.
     public func close() async {
         guard await gate.close(), let pool else { return }
-        mongoc_client_pool_destroy(pool)
         self.pool = nil
+        let handles = Handles(pool: pool, uri: nil)
+        await withCheckedContinuation { continuation in
+            DispatchQueue(label: "leafsync.mongo.destroy").async {
+                handles.destroy()
+                continuation.resume()
+            }
+        }
         logger.debug("MongoDB client pool closed", metadata: ["db.name": "\(databaseName ?? "")"])
     }
 }
