@@ -32,11 +32,29 @@ if ! swift build --build-tests >"$LEAFSYNC_RUN_DIR/build.log" 2>&1; then
 fi
 
 results=()
+failures=()
+# run_step NAME [--quiet] CMD...: each step's output goes to its own log (and the terminal
+# unless --quiet); a failed step's failure lines are repeated at the very end, so they are what
+# a CI page that shows only the last lines shows.
 run_step() {
-  local name=$1
+  local name=$1 quiet=false
   shift
-  log "running $name"
-  if "$@"; then results+=("$name: passed"); else results+=("$name: FAILED"); fi
+  if [ "$1" = --quiet ]; then quiet=true; shift; fi
+  local step_log="$LEAFSYNC_RUN_DIR/step-${#results[@]}.log"
+  log "running $name (log: $step_log)"
+  local status=0
+  if $quiet; then
+    "$@" >"$step_log" 2>&1 || status=$?
+    tail -n 5 "$step_log"
+  else
+    "$@" 2>&1 | tee "$step_log" || status=$?
+  fi
+  if [ "$status" -eq 0 ]; then
+    results+=("$name: passed")
+  else
+    results+=("$name: FAILED")
+    failures+=("== $name: exit $status; failure lines:" "$(grep -E 'error:|failed|FAILED|Fatal|fatal error|Crash|crash-|leak-|timeout-|✘' "$step_log" | grep -v ' passed' | head -n 60)" "-- last lines:" "$(tail -n 15 "$step_log")")
+  fi
 }
 
 # Suites that measure time (timers on a manual clock, job rates, latency percentiles, server
@@ -47,9 +65,10 @@ run_step "swift test" swift test --skip-build --skip "$timing"
 run_step "swift test: timing-sensitive suites, one test at a time" swift test --skip-build --filter "$timing" --no-parallel
 run_step "schemathesis" scripts/check-api.sh "$(swift build --show-bin-path)"
 run_step "jobs page in headless Chromium" scripts/check-ui.sh "$(swift build --show-bin-path)"
-run_step "message decoder fuzzing (30 s)" env FUZZ_SECONDS=30 scripts/fuzz.sh sync
+run_step "message decoder fuzzing (30 s)" --quiet env FUZZ_SECONDS=30 scripts/fuzz.sh sync
 run_step "deployment files" scripts/check-deploy.sh
 
+[ "${#failures[@]}" -eq 0 ] || printf '\n%s\n' "${failures[@]}"
 printf '\n%s\n' "${results[@]}"
 failed=$(printf '%s\n' "${results[@]}" | grep -c FAILED || true)
 printf "summary: %s of %s test steps passed\n" "$((${#results[@]} - failed))" "${#results[@]}"

@@ -3,12 +3,22 @@ import ServiceKit
 import StreamSync
 
 /// `consumer`: applies the change events of Kafka to the consumer database and serves the
-/// read endpoints from it.
+/// read endpoints from it (`serve`, the default); `dead-letters` lists and replays what it
+/// dead-lettered.
 @main
 struct ConsumerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consumer",
         abstract: "The LeafSync consumer: applies change events from Kafka to the consumer DB and serves its read API.",
+        subcommands: [ServeCommand.self, DeadLettersCommand.self],
+        defaultSubcommand: ServeCommand.self)
+}
+
+/// Consumes, applies and serves.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Apply change events to the consumer DB and serve its read API (the default).",
         discussion: ServerOptions.precedenceDiscussion)
 
     @OptionGroup var server: ServerOptions
@@ -30,6 +40,9 @@ struct ConsumerCommand: AsyncParsableCommand {
     @Option(help: "A batch ends once its messages hold this many bytes. Env LEAFSYNC_BATCH_MAX_BYTES. Default 1048576.")
     var batchMaxBytes: Int?
 
+    @Option(help: "Seconds an update or delete that came before its record waits for it in the consumer DB before it is dead-lettered. Env LEAFSYNC_WAITING_TIMEOUT_SECONDS. Default 3600.")
+    var waitingTimeoutSeconds: Int?
+
     func run() async throws {
         let settings = try server.resolve(defaultPort: 8082)
         let registry = Observability.bootstrap(level: settings.logLevel,
@@ -44,11 +57,14 @@ struct ConsumerCommand: AsyncParsableCommand {
             maxWait: .milliseconds(try source.int("batch_max_wait_ms", flag: batchMaxWaitMs,
                                                   default: Int(defaults.maxWait / .milliseconds(1)))),
             maxMessageBytes: try source.int("max_message_bytes", flag: maxMessageBytes, default: defaults.maxMessageBytes),
-            maxBatchBytes: try source.int("batch_max_bytes", flag: batchMaxBytes, default: defaults.maxBatchBytes))
+            maxBatchBytes: try source.int("batch_max_bytes", flag: batchMaxBytes, default: defaults.maxBatchBytes),
+            waitingTimeout: .seconds(try source.int("waiting_timeout_seconds", flag: waitingTimeoutSeconds,
+                                                    default: Int(defaults.waitingTimeout / .seconds(1)))))
         guard batching.maxMessages >= 1 else { throw ValidationError("batch max messages must be at least 1") }
         guard batching.maxBatchBytes >= 1, batching.maxMessageBytes >= 1, batching.maxWait >= .zero else {
             throw ValidationError("batch max bytes and max message bytes must be at least 1, the batch wait not negative")
         }
+        guard batching.waitingTimeout >= .seconds(1) else { throw ValidationError("the waiting timeout must be at least 1 second") }
         let app = Consumer(
             settings: settings,
             store: try store.resolve(source),

@@ -4,7 +4,7 @@ import Logging
 /// A store that can be either end of the stream or the batch sync: the producer DB (with its
 /// outbox and change reads) or the consumer DB (with guarded writes and the batch watermark).
 /// Both stores are.
-public typealias SyncableImageRepository = ImageRepository & ChangeOutbox & ImageReplica & ChangedImageReader & SyncWatermarkStore
+public typealias SyncableImageRepository = ImageRepository & ChangeOutbox & ImageReplica & WaitingChanges & ChangedImageReader & SyncWatermarkStore
 
 /// Chooses the store by URL: `postgres://` / `postgresql://` → PostgreSQL, `mongodb://` → MongoDB.
 public enum ImageStore {

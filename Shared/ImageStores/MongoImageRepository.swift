@@ -56,7 +56,8 @@ public final class MongoImageRepository: ImageRepository {
     /// (`is_active`, `disease`, `is_deleted`) scan in `id` order through that index; at LIMS
     /// sizes (thousands per plant) extra indexes would cost more on writes than they save.
     /// With `writesChangeEvents`, also the outbox's sparse index (`MongoImageRepository+Outbox.swift`);
-    /// always those of the batch sync (`MongoImageRepository+Changes.swift`).
+    /// always those of the batch sync (`MongoImageRepository+Changes.swift`) and of waiting
+    /// changes (`MongoImageRepository+Waiting.swift`).
     public func migrate() async throws(ImageError) {
         let (database, writesChangeEvents) = (self.database, self.writesChangeEvents)
         try await run("migrate") { client in
@@ -66,6 +67,7 @@ public final class MongoImageRepository: ImageRepository {
                 if writesChangeEvents { try Outbox.createIndex(of: plant, client: client, database: database) }
             }
             try Self.createChangeIndexes(client: client, database: database)
+            try Self.createWaitingIndexes(client: client, database: database)
         }
     }
 
@@ -94,7 +96,7 @@ public final class MongoImageRepository: ImageRepository {
     public func removeAll() async throws(ImageError) {
         let database = self.database
         try await run("remove-all") { client in
-            for name in Plant.allCases.map(\.collectionName) + [Self.deployedCollection, Self.syncStateCollection] {
+            for name in Plant.allCases.map(\.collectionName) + [Self.deployedCollection, Self.syncStateCollection, Self.waitingCollection] {
                 try client.collection(name, database: database).deleteMany(BSONDocument())
             }
         }

@@ -50,6 +50,18 @@ extension PostgresImageRepository {
                 PRIMARY KEY (plant, image_id, version))
             """,
         ],
+        [
+            // Consumer side: updates that came before their record (`+Waiting.swift`). The key
+            // finds a record's waiting changes when it arrives; the index the expired ones.
+            """
+            CREATE TABLE IF NOT EXISTS replica_waiting (
+                plant text NOT NULL, image_id bigint NOT NULL, version bigint NOT NULL,
+                topic text NOT NULL, kafka_partition int NOT NULL, kafka_offset bigint NOT NULL,
+                message_key bytea, message bytea NOT NULL, waiting_since timestamp NOT NULL,
+                PRIMARY KEY (plant, image_id, version))
+            """,
+            "CREATE INDEX IF NOT EXISTS replica_waiting_since_idx ON replica_waiting (waiting_since)",
+        ],
     ]
 
     /// Applies the steps not yet recorded, in one transaction under an advisory lock, so

@@ -102,7 +102,7 @@ public final class PostgresImageRepository: ImageRepository {
 
     /// Also forgets the batch sync's watermarks, which describe the records removed.
     public func removeAll() async throws(ImageError) {
-        try await run("remove-all") { try $0.query("TRUNCATE images, is_deployed, outbox, sync_state") }
+        try await run("remove-all") { try $0.query("TRUNCATE images, is_deployed, outbox, outbox_parked, sync_state, replica_waiting") }
     }
 
     public func close() async {

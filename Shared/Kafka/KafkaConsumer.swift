@@ -62,6 +62,7 @@ public final class KafkaConsumer: Sendable {
                     batch.append(message)
                     bytes += (message.value?.count ?? 0) + (message.key?.count ?? 0)
                 case .none: return batch
+                case .endOfPartition: continue
                 case .error(let error) where error.isFatal: throw error
                 case .error(let error):
                     self.logger.debug("Kafka consumer error", metadata: ["kafka.error": "\(error)"])

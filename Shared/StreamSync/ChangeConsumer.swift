@@ -25,18 +25,23 @@ public final class ChangeConsumer: Service, Sendable {
         /// dominated by the bytes, not the round trips).
         public var maxBatchBytes: Int
 
+        /// How long an update or delete that came before its record waits for it in the
+        /// consumer DB before it is dead-lettered.
+        public var waitingTimeout: Duration
+
         public init(maxMessages: Int = 1000, maxWait: Duration = .milliseconds(100), maxMessageBytes: Int = EventLimits.maxEventBytes,
-                    maxBatchBytes: Int = 1 << 20) {
+                    maxBatchBytes: Int = 1 << 20, waitingTimeout: Duration = .seconds(3600)) {
             self.maxMessages = maxMessages
             self.maxWait = maxWait
             self.maxMessageBytes = maxMessageBytes
             self.maxBatchBytes = maxBatchBytes
+            self.waitingTimeout = waitingTimeout
         }
     }
 
     let consumer: KafkaConsumer
     let deadLetters: KafkaProducer
-    let replica: any ImageReplica
+    let applier: ReplicaApplier
     let topics: SyncTopics
     let batching: Batching
     let health: SyncHealth
@@ -47,7 +52,7 @@ public final class ChangeConsumer: Service, Sendable {
     /// Subscribes to the plant topics of `topics` in consumer group `groupID`.
     /// - Parameter deadLetters: the producer for the dead-letter topic; the caller closes it
     ///   after `run` returns.
-    public init(configuration: KafkaConfiguration, groupID: String, deadLetters: KafkaProducer, replica: any ImageReplica,
+    public init(configuration: KafkaConfiguration, groupID: String, deadLetters: KafkaProducer, replica: any ImageReplica & WaitingChanges,
                 topics: SyncTopics, batching: Batching = Batching(), health: SyncHealth, logger: Logger) throws(KafkaError) {
         let pending = PendingOffsets()
         self.pending = pending
@@ -78,7 +83,7 @@ public final class ChangeConsumer: Service, Sendable {
         consumer = try KafkaConsumer(configuration: configuration, groupID: groupID, topics: topics.plantTopics,
                                      rebalance: rebalance, logger: logger)
         self.deadLetters = deadLetters
-        self.replica = replica
+        applier = ReplicaApplier(replica: replica)
         self.topics = topics
         self.batching = batching
         self.health = health
@@ -92,9 +97,14 @@ public final class ChangeConsumer: Service, Sendable {
         }
         defer { statistics.cancel() }
         var carried: [KafkaMessage] = []
+        var waitingChecked: ContinuousClock.Instant?
         // Graceful shutdown ends the loop between batches: the batch in hand is applied and
         // committed first.
         while !Task.isShuttingDownGracefully {
+            if waitingChecked.map({ ContinuousClock.now - $0 >= waitingCheckInterval }) ?? true {
+                waitingChecked = .now
+                await settleWaiting()
+            }
             var batch = carried
             carried = []
             if batch.isEmpty {
@@ -133,20 +143,13 @@ public final class ChangeConsumer: Service, Sendable {
                 dead.append(DeadLetter(message: message, reason: error.message))
             }
         }
-        let idsByPlant = Dictionary(grouping: changes, by: \.plant).mapValues { $0.map(\.imageID) }
-        let (plan, refused) = try await retryingWhileDown("apply", polled: &polledMeanwhile) { () async throws -> (ReplicaPlan, [RecordKey: String]) in
-            var states: [Plant: [Int64: ReplicaState]] = [:]
-            for (plant, ids) in idsByPlant {
-                states[plant] = try await self.replica.replicaStates(plant: plant, ids: ids)
-            }
-            let plan = ReplicaPlan(changes: changes, states: states)
-            return (plan, try await self.applyIsolatingRefusals(plan.writes[...]))
+        let sourced = zip(changes, sources).map { ReplicaApplier.Sourced(change: $0, message: $1) }
+        let outcomes = try await retryingWhileDown("apply", polled: &polledMeanwhile) {
+            try await self.applier.apply(sourced, now: .now())
         }
         let now = Timestamp.currentMicroseconds()
-        for (index, planned) in plan.outcomes.enumerated() {
+        for (index, outcome) in outcomes.enumerated() {
             let (change, message) = (changes[index], sources[index])
-            // A change folded into a write the database refused goes with it.
-            let outcome = refused[RecordKey(change)].map { planned == .applied ? .rejected("the consumer DB refused the write: \($0)") : planned } ?? planned
             let counters = metrics.counted(topic: message.topic, op: change.opLabel)
             counters?.consumed.increment()
             switch outcome {
@@ -163,24 +166,19 @@ public final class ChangeConsumer: Service, Sendable {
                     metrics.outboxDelay.recordMicroseconds(Timestamp.microseconds(from: occurredAt, to: producedAt))
                     metrics.deliveryDelay.recordMicroseconds(Timestamp.microseconds(from: producedAt, to: received))
                 }
+            case .waiting:
+                counters?.waiting.increment()
+                logger.warning("change came before its record; it waits in the consumer DB", metadata: [
+                    "plant": "\(change.plant.rawValue)", "image.id": "\(change.imageID)", "kafka.topic": "\(message.topic)",
+                    "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
+                ])
             case .stale:
                 counters?.stale.increment()
             case .rejected(let reason):
                 dead.append(DeadLetter(message: message, reason: reason))
             }
         }
-        if !dead.isEmpty {
-            try await retryingWhileDown("dead-letter", polled: &polledMeanwhile) {
-                _ = try await self.deadLetters.send(dead.map { $0.outgoing(to: self.topics.deadLetter) })
-            }
-            for letter in dead {
-                metrics.deadLettered(topic: letter.message.topic)
-                logger.warning("message dead-lettered", metadata: [
-                    "kafka.topic": "\(letter.message.topic)", "kafka.partition": "\(letter.message.partition)",
-                    "kafka.offset": "\(letter.message.offset)", "reason": "\(letter.reason)",
-                ])
-            }
-        }
+        try await sendDeadLetters(dead, polled: &polledMeanwhile)
         pending.applied(batch)
         await commitPending(waitForAcknowledgement: false)
         metrics.batchSize.record(batch.count)
@@ -188,33 +186,8 @@ public final class ChangeConsumer: Service, Sendable {
         return polledMeanwhile
     }
 
-    /// Applies `writes`. When the database refuses the data for good (a constraint, a type, a
-    /// size), halves them until the refused writes are alone, applies every other, and returns
-    /// the refused records with the database's reason. A transient error propagates: the caller
-    /// retries the whole batch, which the version guard makes harmless.
-    func applyIsolatingRefusals(_ writes: ArraySlice<ReplicaWrite>) async throws -> [RecordKey: String] {
-        guard !writes.isEmpty else { return [:] }
-        do throws(ImageError) {
-            try await replica.applyReplicaWrites(Array(writes))
-            return [:]
-        } catch {
-            guard error.code == .storeRejected else { throw error }
-            guard writes.count > 1 else { return [RecordKey(writes[writes.startIndex]): error.message] }
-            let middle = writes.startIndex + writes.count / 2
-            let first = try await applyIsolatingRefusals(writes[..<middle])
-            return first.merging(try await applyIsolatingRefusals(writes[middle...])) { reason, _ in reason }
-        }
-    }
-
     private func decode(_ message: KafkaMessage) -> Result<IncomingChange, ImageError> {
-        guard let plant = topics.plant(ofTopic: message.topic) else {
-            return .failure(.invalidField("topic", "\(message.topic) is not a plant topic"))
-        }
-        guard let value = message.value else { return .failure(.invalidField("message", "has no value")) }
-        guard value.count <= batching.maxMessageBytes else {
-            return .failure(.invalidField("message", "is \(value.count) bytes, more than the \(batching.maxMessageBytes) allowed"))
-        }
-        return Result { () throws(ImageError) in try IncomingChange(message: value, topicPlant: plant) }
+        topics.decode(message, maxMessageBytes: batching.maxMessageBytes)
     }
 
     /// Commits what was applied. Between batches the commit is not waited for: the next batch

@@ -9,6 +9,8 @@ final class ConsumerMetrics: Sendable {
         let consumed: Counter
         let applied: Counter
         let stale: Counter
+        /// Updates and deletes that came before their record and wait for it.
+        let waiting: Counter
     }
 
     private let perTopic: [String: [String: PerOp]]
@@ -23,6 +25,10 @@ final class ConsumerMetrics: Sendable {
     /// (linger, broker, fetch). The rest is the apply, `applyDuration`.
     let outboxDelay = Metrics.Timer(label: ChangeConsumer.outboxDelayLabel)
     let deliveryDelay = Metrics.Timer(label: ChangeConsumer.deliveryDelayLabel)
+    /// Changes waiting in the consumer DB for their record (all consumers'), and how long
+    /// the oldest has waited.
+    let waitingChanges = Gauge(label: "consumer_waiting_changes")
+    let waitingAge = Gauge(label: "consumer_waiting_oldest_age_seconds")
     private let lag = Mutex<[KafkaTopicPartition: Gauge]>([:])
 
     /// `op` label values: the three operations, `legacy` for LIMS-format messages, `unknown`
@@ -34,7 +40,8 @@ final class ConsumerMetrics: Sendable {
             let dimensions = [("topic", topic), ("op", op)]
             return PerOp(consumed: Counter(label: "consumer_events_consumed_total", dimensions: dimensions),
                          applied: Counter(label: "consumer_events_applied_total", dimensions: dimensions),
-                         stale: Counter(label: "consumer_events_stale_total", dimensions: dimensions))
+                         stale: Counter(label: "consumer_events_stale_total", dimensions: dimensions),
+                         waiting: Counter(label: "consumer_events_waiting_total", dimensions: dimensions))
         }
         perTopic = Dictionary(uniqueKeysWithValues: topics.map { topic in
             (topic, Dictionary(uniqueKeysWithValues: Self.opLabels.map { ($0, counters(topic, $0)) }))

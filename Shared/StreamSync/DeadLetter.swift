@@ -19,6 +19,7 @@ struct DeadLetter: Sendable {
         static let headersDropped = "dlq-headers-dropped"
         /// The original key's length, present when the key was cut.
         static let keyTruncated = "dlq-key-truncated"
+        static let all: Set<String> = [reason, topic, partition, offset, valueTruncated, headersDropped, keyTruncated]
     }
 
     /// Room for record framing and our own headers (the reason is cut to `maxReasonBytes`).

@@ -1,4 +1,5 @@
 import ImageModel
+import Kafka
 
 /// The Kafka topics of the stream sync: one per plant (LIMS: `potato`, `tomato`, `pepper`),
 /// optionally prefixed, and the dead-letter topic for messages the consumer cannot apply.
@@ -23,4 +24,19 @@ public struct SyncTopics: Sendable, Hashable {
     }
 
     public var plantTopics: [String] { Plant.allCases.map(topic(for:)) }
+}
+
+extension SyncTopics {
+    /// Decodes a message of a plant topic as the consumer applies it; the failure says why it
+    /// is a dead letter.
+    func decode(_ message: KafkaMessage, maxMessageBytes: Int) -> Result<IncomingChange, ImageError> {
+        guard let plant = plant(ofTopic: message.topic) else {
+            return .failure(.invalidField("topic", "\(message.topic) is not a plant topic"))
+        }
+        guard let value = message.value else { return .failure(.invalidField("message", "has no value")) }
+        guard value.count <= maxMessageBytes else {
+            return .failure(.invalidField("message", "is \(value.count) bytes, more than the \(maxMessageBytes) allowed"))
+        }
+        return Result { () throws(ImageError) in try IncomingChange(message: value, topicPlant: plant) }
+    }
 }

@@ -46,10 +46,59 @@ import Testing
         #expect(plan.outcomes == [.stale] && plan.writes.isEmpty)
     }
 
-    @Test func anUpdateOfAnUnknownRecordIsRejected() {
+    func event(_ change: IncomingChange) -> ChangeEvent {
+        guard case .event(let event) = change else { preconditionFailure("not an event") }
+        return event
+    }
+
+    @Test func anUpdateOfAnUnknownRecordWaits() {
         let plan = ReplicaPlan(changes: [update(2, ImagePatch(isActive: true, updatedAt: at(2_000)), id: 42)], states: [:])
-        guard case .rejected(let reason) = plan.outcomes.first else { Issue.record("not rejected: \(plan.outcomes)"); return }
-        #expect(reason.contains("42") && plan.writes.isEmpty)
+        #expect(plan.outcomes == [.waiting] && plan.writes.isEmpty && plan.resolved.isEmpty)
+    }
+
+    @Test func anUpdateBeforeItsCreateInOneBatchIsAppliedRightAfterIt() {
+        let plan = ReplicaPlan(changes: [update(2, ImagePatch(disease: "Healthy", updatedAt: at(2_000))), create(record)], states: [:])
+        #expect(plan.outcomes == [.applied, .applied])
+        var expected = record
+        expected.disease = "Healthy"
+        expected.updatedAt = at(2_000)
+        expected.version = 2
+        #expect(plan.writes == [.upsert(.potato, expected)])
+    }
+
+    /// Version 2 waited in the DB; the create and version 3 arrive: 2 goes between them, so
+    /// neither its change is lost nor 3 overwritten.
+    @Test func aWaitingUpdateGoesBetweenItsCreateAndLaterUpdates() {
+        let waiting = event(update(2, ImagePatch(disease: "Late Blight", updatedAt: at(2_000))))
+        let plan = ReplicaPlan(changes: [create(record), update(3, ImagePatch(isActive: true, updatedAt: at(3_000)))],
+                               states: [:], waiting: [waiting])
+        #expect(plan.outcomes == [.applied, .applied])
+        #expect(plan.resolved == [WaitingKey(waiting)])
+        var expected = record
+        expected.disease = "Late Blight"
+        expected.isActive = true
+        expected.updatedAt = at(3_000)
+        expected.version = 3
+        #expect(plan.writes == [.upsert(.potato, expected)])
+    }
+
+    @Test func waitingUpdatesOfAStoredRecordApplyOrAreStaleByVersion() {
+        let newer = event(update(4, ImagePatch(cameraID: 7, updatedAt: at(4_000))))
+        let older = event(update(2, ImagePatch(cameraID: 5, updatedAt: at(2_000))))
+        let plan = ReplicaPlan(changes: [], states: [.potato: [1: ReplicaState(version: 3, lastChangedAt: at(3_000))]],
+                               waiting: [newer, older])
+        #expect(Set(plan.resolved) == [WaitingKey(newer), WaitingKey(older)])
+        #expect(plan.writes == [.patch(.potato, imageID: 1, version: 4, ImagePatch(cameraID: 7, updatedAt: at(4_000)))])
+    }
+
+    @Test func aRedeliveredWaitingUpdateWaitsOnAndIsNotResolvedTwice() {
+        let change = update(2, ImagePatch(isActive: true, updatedAt: at(2_000)))
+        let waitingOnly = ReplicaPlan(changes: [change], states: [:], waiting: [event(change)])
+        #expect(waitingOnly.outcomes == [.waiting] && waitingOnly.resolved.isEmpty && waitingOnly.writes.isEmpty)
+        let arrived = ReplicaPlan(changes: [change, create(record)], states: [:], waiting: [event(change)])
+        #expect(arrived.outcomes == [.applied, .applied] && arrived.resolved == [WaitingKey(event(change))])
+        let twice = ReplicaPlan(changes: [change, change, create(record)], states: [:])
+        #expect(twice.outcomes == [.stale, .applied, .applied] && twice.writes.count == 1)
     }
 
     @Test func legacyMessagesAreOrderedByUpdatedAt() {

@@ -33,7 +33,6 @@ import Testing
                 (envelope("update", plant: "tomato", payload: #"{"updated_at":"2023-01-01T00:00:00"}"#), "plant"),
                 (envelope("update", payload: #"{"percentage":7,"updated_at":"2023-01-01T00:00:00"}"#), "percentage"),
                 (Array(repeating: UInt8(ascii: " "), count: 150_000), "bytes"),
-                (envelope("update", payload: #"{"is_active":true,"updated_at":"2023-01-01T00:00:00"}"#), "before its create"),
                 (nil, "no value"),
             ]
             let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: [cluster.brokers]), logger: logger)

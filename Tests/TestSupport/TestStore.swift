@@ -93,11 +93,22 @@ extension TestStore {
     /// Makes the (migrated) store at `url` refuse every image with camera `cameraID` from now on,
     /// as a constraint an operator added would: a write the database will never accept.
     public func refuseImages(withCamera cameraID: Int64, url: String) async throws {
+        try await setRefusal(of: cameraID, url: url, on: true)
+    }
+
+    /// Lifts `refuseImages(withCamera:url:)`: the operator fixed the cause.
+    public func acceptImages(withCamera cameraID: Int64, url: String) async throws {
+        try await setRefusal(of: cameraID, url: url, on: false)
+    }
+
+    private func setRefusal(of cameraID: Int64, url: String, on: Bool) async throws {
         switch self {
         case .postgres:
             let pool = try PostgresPool(url: url, size: 1, logger: Self.logger)
+            let sql = on ? "ALTER TABLE images ADD CONSTRAINT refuse_camera_\(cameraID) CHECK (camera_id <> \(cameraID))"
+                : "ALTER TABLE images DROP CONSTRAINT refuse_camera_\(cameraID)"
             do {
-                try await pool.withConnection { _ = try $0.query("ALTER TABLE images ADD CONSTRAINT refuse_camera_\(cameraID) CHECK (camera_id <> \(cameraID))") }
+                try await pool.withConnection { _ = try $0.query(sql) }
             } catch {
                 await pool.close()
                 throw error
@@ -106,11 +117,11 @@ extension TestStore {
         case .mongo:
             let pool = try MongoClientPool(url: url, poolSize: 1, logger: Self.logger)
             let database = pool.databaseName ?? ""
+            let validator: BSONDocument = on ? ["camera_id": .document(["$ne": .int64(cameraID)])] : BSONDocument()
             do {
                 for plant in Plant.allCases {
                     _ = try await pool.withClient { client in
-                        try client.runCommand(["collMod": .string(plant.collectionName),
-                                               "validator": .document(["camera_id": .document(["$ne": .int64(cameraID)])])], database: database)
+                        try client.runCommand(["collMod": .string(plant.collectionName), "validator": .document(validator)], database: database)
                     }
                 }
             } catch {

@@ -43,6 +43,9 @@ public enum ChangeOutcome: Sendable, Hashable {
     case applied
     /// Not newer than what the consumer DB holds: a replay, a redelivery or an old message.
     case stale
+    /// An update or delete of a record the consumer DB does not hold yet: it waits there
+    /// (`WaitingChange`) until the record arrives.
+    case waiting
     /// Cannot be applied (the reason says why); it goes to the dead-letter topic.
     case rejected(String)
 }
@@ -50,10 +53,16 @@ public enum ChangeOutcome: Sendable, Hashable {
 /// Folds a batch of changes into at most one guarded write per record, given what the
 /// consumer DB holds: the batch then costs one bulk write, however many changes of one record
 /// it holds. Pure: the consumer reads the states, plans, writes.
+///
+/// An update or delete of a record that neither the DB nor the batch holds waits (`.waiting`).
+/// When its record arrives (in this batch, or as the waiting changes passed in), the waiting
+/// changes are applied right after it in version order, before any later change of the batch.
 public struct ReplicaPlan: Sendable {
     public private(set) var writes: [ReplicaWrite] = []
     /// One per incoming change, in the same order.
     public private(set) var outcomes: [ChangeOutcome] = []
+    /// Changes that were waiting and are done now (applied, or stale): to remove from the DB.
+    public private(set) var resolved: [WaitingKey] = []
 
     private struct Key: Hashable {
         let plant: Plant
@@ -68,23 +77,39 @@ public struct ReplicaPlan: Sendable {
         var record: Image?
         /// Changes to the stored record, when no whole record is in the batch.
         var patch: ImagePatch?
+        /// Updates waiting for the record, by version: the index of the batch change (nil for
+        /// one only waiting in the DB), and whether the DB holds it (a redelivery can be both).
+        var early: [Int64: (event: ChangeEvent, index: Int?, stored: Bool)] = [:]
     }
 
-    /// - Parameter states: the consumer DB's states of the records `changes` touch, by plant
-    ///   and id (absent: no such record).
-    public init(changes: [IncomingChange], states: [Plant: [Int64: ReplicaState]]) {
+    /// - Parameters:
+    ///   - states: the consumer DB's states of the records `changes` and `waiting` touch, by
+    ///     plant and id (absent: no such record).
+    ///   - waiting: changes waiting in the DB for records of this batch (or for records that
+    ///     exist now); those the plan applies or finds stale are listed in `resolved`.
+    public init(changes: [IncomingChange], states: [Plant: [Int64: ReplicaState]], waiting: [ChangeEvent] = []) {
         var pending: [Key: Pending] = [:]
         var order: [Key] = []
-        outcomes.reserveCapacity(changes.count)
-        for change in changes {
-            let key = Key(plant: change.plant, id: change.imageID)
-            var entry = pending[key] ?? {
+        func entry(_ key: Key) -> Pending {
+            pending[key] ?? {
                 order.append(key)
                 let stored = states[key.plant]?[key.id]
                 return Pending(version: stored?.version, lastChangedAt: stored?.lastChangedAt)
             }()
-            outcomes.append(Self.plan(change, into: &entry))
-            pending[key] = entry
+        }
+        outcomes.reserveCapacity(changes.count)
+        for event in waiting {
+            let key = Key(plant: event.plant, id: event.imageID)
+            var state = entry(key)
+            state.early[event.version] = (event, nil, true)
+            if state.version != nil { drain(&state) }
+            pending[key] = state
+        }
+        for (index, change) in changes.enumerated() {
+            let key = Key(plant: change.plant, id: change.imageID)
+            var state = entry(key)
+            outcomes.append(plan(change, index: index, into: &state))
+            pending[key] = state
         }
         for key in order {
             guard let entry = pending[key] else { continue }
@@ -96,7 +121,7 @@ public struct ReplicaPlan: Sendable {
         }
     }
 
-    private static func plan(_ change: IncomingChange, into entry: inout Pending) -> ChangeOutcome {
+    private mutating func plan(_ change: IncomingChange, index: Int, into entry: inout Pending) -> ChangeOutcome {
         switch change {
         case .event(let event):
             if let version = entry.version, version >= event.version { return .stale }
@@ -104,17 +129,18 @@ public struct ReplicaPlan: Sendable {
             case .record(let image):
                 entry.record = image
                 entry.patch = nil
-            case .patch(let patch):
-                if let record = entry.record {
-                    entry.record = record.patched(patch, version: event.version)
-                } else if entry.version != nil {
-                    entry.patch = entry.patch.map { $0.merged(with: patch) } ?? patch
-                } else {
-                    return .rejected("\(event.op.rawValue) of \(event.plant.rawValue) image \(event.imageID) (version \(event.version)) before its create: the consumer DB has no such record")
+                entry.version = event.version
+                entry.lastChangedAt = image.lastChangedAt
+            case .patch:
+                guard entry.version != nil else {
+                    let earlier = entry.early[event.version]
+                    // A redelivery within the batch: the first copy is the stale one.
+                    if let copy = earlier?.index { outcomes[copy] = .stale }
+                    entry.early[event.version] = (event, index, earlier?.stored ?? false)
+                    return .waiting
                 }
+                Self.apply(event, to: &entry)
             }
-            entry.version = event.version
-            entry.lastChangedAt = event.payload.lastChangedAt ?? entry.lastChangedAt
         case .legacy(_, var image):
             if let last = entry.lastChangedAt, image.lastChangedAt <= last { return .stale }
             // A stored version can be as large as an envelope made it; it never wraps.
@@ -128,15 +154,36 @@ public struct ReplicaPlan: Sendable {
             entry.version = image.version
             entry.lastChangedAt = image.lastChangedAt
         }
+        drain(&entry)
         return .applied
     }
-}
 
-extension ChangeEvent.Payload {
-    var lastChangedAt: Timestamp? {
-        switch self {
-        case .record(let image): image.lastChangedAt
-        case .patch(let patch): patch.updatedAt
+    /// Applies the changes waiting for a record that is there now, in version order; those
+    /// not newer than it are stale.
+    private mutating func drain(_ entry: inout Pending) {
+        guard let stored = entry.version, !entry.early.isEmpty else { return }
+        var version = stored
+        for (_, (event, index, stored)) in entry.early.sorted(by: { $0.key < $1.key }) {
+            let outcome: ChangeOutcome = event.version > version ? .applied : .stale
+            if outcome == .applied {
+                Self.apply(event, to: &entry)
+                version = event.version
+            }
+            if let index { outcomes[index] = outcome }
+            if stored { resolved.append(WaitingKey(event)) }
         }
+        entry.early = [:]
+    }
+
+    /// Folds a newer patch event into the record or patch in hand.
+    private static func apply(_ event: ChangeEvent, to entry: inout Pending) {
+        guard case .patch(let patch) = event.payload else { return }
+        if let record = entry.record {
+            entry.record = record.patched(patch, version: event.version)
+        } else {
+            entry.patch = entry.patch.map { $0.merged(with: patch) } ?? patch
+        }
+        entry.version = event.version
+        entry.lastChangedAt = patch.updatedAt ?? entry.lastChangedAt
     }
 }

@@ -7,6 +7,8 @@ extension RDKafkaClient {
         case message(KafkaMessage)
         /// A consumer error event (broker down, unknown topic...): informational unless fatal.
         case error(KafkaError)
+        /// The consumer read everything a partition holds (only with `enable.partition.eof`).
+        case endOfPartition(KafkaTopicPartition)
         /// Nothing arrived in time.
         case none
     }
@@ -31,6 +33,9 @@ extension RDKafkaClient {
         switch message.pointee.err {
         case RD_KAFKA_RESP_ERR_NO_ERROR: return .message(KafkaMessage(copying: message))
         case RD_KAFKA_RESP_ERR__FATAL: return .error(withHandle { KafkaError.fatal(of: $0) })
+        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+            let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+            return .endOfPartition(KafkaTopicPartition(topic: topic, partition: message.pointee.partition))
         case let error:
             // For an error event the payload is librdkafka's description of it.
             let text = message.pointee.payload.map {
@@ -64,6 +69,23 @@ extension RDKafkaClient {
         // rd_kafka_assignment hands over a new list that we must destroy.
         defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
         return RDKafkaTopicPartitionList.partitions(of: list)
+    }
+
+    /// Reads `offsets` outside any group (nothing is committed): each partition from its offset.
+    func assign(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+        try withHandle { handle throws(KafkaError) in
+            try check(rd_kafka_poll_set_consumer(handle))
+            let list = RDKafkaTopicPartitionList(offsets)
+            try check(list.withPointer { rd_kafka_assign(handle, $0) })
+        }
+    }
+
+    /// The partition's low and high watermarks (first offset, and the next one to be written),
+    /// asked of its leader. Blocks up to `milliseconds`.
+    func watermarks(_ partition: KafkaTopicPartition, milliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var (low, high): (Int64, Int64) = (0, 0)
+        try check(withHandle { rd_kafka_query_watermark_offsets($0, partition.topic, partition.partition, &low, &high, milliseconds) })
+        return (low, high)
     }
 
     /// Revokes the assignment (running the rebalance callback), commits nothing by itself, and

@@ -1,0 +1,69 @@
+import Dispatch
+import Foundation
+import Logging
+
+/// Reads a whole topic as it is now: every partition from its first offset to the high
+/// watermark it had when the read began, outside any consumer group (nothing is committed,
+/// no one else's partitions move). For operators' tools such as the dead-letter replay.
+public enum KafkaTopicReader {
+    /// - Returns: the messages, per partition in offset order; empty when the topic does not
+    ///   exist.
+    /// - Throws: `KafkaError` when the brokers cannot be asked, or `.timedOut` when the end
+    ///   is not reached within `timeout`.
+    public static func readAll(topic: String, configuration: KafkaConfiguration, timeout: Duration,
+                               logger: Logger) async throws(KafkaError) -> [KafkaMessage] {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[KafkaMessage], KafkaError>, Never>) in
+            // librdkafka blocks; a reader's own thread keeps it off Swift's cooperative pool.
+            DispatchQueue(label: "leafsync.kafka.reader").async {
+                continuation.resume(returning: Result { () throws(KafkaError) in
+                    try read(topic: topic, configuration: configuration, deadline: .now + timeout, logger: logger)
+                })
+            }
+        }
+        return try result.get()
+    }
+
+    private static func read(topic: String, configuration: KafkaConfiguration, deadline: ContinuousClock.Instant,
+                             logger: Logger) throws(KafkaError) -> [KafkaMessage] {
+        var configuration = configuration
+        configuration.statisticsInterval = nil
+        let properties = configuration.resolvedProperties(
+            defaults: ["auto.offset.reset": "earliest"],
+            enforced: ["group.id": "leafsync-reader-\(UUID().uuidString)", "enable.auto.commit": "false",
+                       "enable.auto.offset.store": "false", "enable.partition.eof": "true"])
+        let client = try RDKafkaClient(kind: .consumer, properties: properties,
+                                       callbacks: RDKafkaCallbacks(logger: logger, statistics: nil))
+        defer { try? client.closeConsumer() }
+        func remaining() -> Int32 { max(1, (deadline - .now).milliseconds) }
+        guard let metadata = try client.metadata(milliseconds: remaining()).first(where: { $0.name == topic }) else { return [] }
+        var ends: [KafkaTopicPartition: Int64] = [:]
+        var starts: [KafkaTopicPartitionOffset] = []
+        for partition in metadata.partitions {
+            let topicPartition = KafkaTopicPartition(topic: topic, partition: partition.id)
+            let (low, high) = try client.watermarks(topicPartition, milliseconds: remaining())
+            guard high > low else { continue }
+            ends[topicPartition] = high
+            starts.append(KafkaTopicPartitionOffset(topic: topic, partition: partition.id, offset: low))
+        }
+        guard !starts.isEmpty else { return [] }
+        try client.assign(starts)
+        var messages: [KafkaMessage] = []
+        while !ends.isEmpty {
+            guard ContinuousClock.now < deadline else {
+                throw KafkaError(code: .timedOut, message: "reading \(topic): \(ends.keys.map(\.description).sorted()) not read to the end in time")
+            }
+            switch client.consumerPoll(milliseconds: min(remaining(), 500)) {
+            case .message(let message):
+                let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+                guard let end = ends[partition] else { continue }
+                if message.offset < end { messages.append(message) }
+                if message.offset + 1 >= end { ends[partition] = nil }
+            case .endOfPartition(let partition): ends[partition] = nil
+            case .error(let error) where error.isFatal: throw error
+            case .error(let error): logger.debug("Kafka reader error", metadata: ["kafka.error": "\(error)"])
+            case .none: continue
+            }
+        }
+        return messages
+    }
+}

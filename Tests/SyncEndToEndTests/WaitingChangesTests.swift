@@ -1,0 +1,72 @@
+import Foundation
+import ImageModel
+import ImageStores
+import Kafka
+import Logging
+import TestSupport
+import Testing
+
+/// Updates that reach the consumer before their record (its create was dead-lettered, or is
+/// replayed later): they wait in the consumer DB, are applied in version order when the record
+/// comes, and are dead-lettered with that reason when it never does.
+@Suite(.serialized) struct WaitingChangesTests {
+    let logger = Logger(label: "leafsync.tests.waiting")
+
+    @Test(arguments: [TestStore.postgres, .mongo])
+    func anUpdateBeforeItsCreateWaitsThenAppliesOrExpires(store: TestStore) async throws {
+        try await SyncCluster.with(producer: store, consumer: store) { cluster in
+            try await cluster.startConsumer(["--waiting-timeout-seconds", "6"])
+            let potato = cluster.topicPrefix + "potato"
+            let record = Image(id: 7, cameraID: 3, data: [0xFF, 0xD8, 0xFF, 0xD9], gpsCoordinates: GPSCoordinates(latitude: 1, longitude: 2),
+                               createdAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000), updatedAt: nil)
+            func update(_ id: Int64, _ version: Int64, _ patch: ImagePatch) -> KafkaOutgoingMessage {
+                KafkaOutgoingMessage(topic: potato, key: Array(String(id).utf8), value: ChangeEvent(
+                    op: .update, plant: .potato, imageID: id, version: version, occurredAt: 1, payload: .patch(patch)).envelope)
+            }
+            let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: [cluster.brokers]), logger: logger)
+            func metrics() async throws -> String {
+                String(decoding: try await cluster.consumerClient.request("GET", "/metrics").body, as: UTF8.self)
+            }
+
+            // Version 2 first: it waits, and says so.
+            _ = try await producer.send([update(7, 2, ImagePatch(disease: "Late Blight", updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_002_000)))])
+            _ = try await eventually("one waiting change", timeout: .seconds(30)) {
+                metricSum(try await metrics(), "consumer_waiting_changes") == 1 ? true : nil
+            }
+            #expect(try await cluster.consumerClient.request("GET", "/image-plant/potato/7").status == 404)
+
+            // The create and version 3 come together: 2 goes between them.
+            _ = try await producer.send([
+                KafkaOutgoingMessage(topic: potato, key: Array("7".utf8), value: ChangeEvent(created: record, plant: .potato, occurredAt: 1).envelope),
+                update(7, 3, ImagePatch(isActive: true, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_003_000))),
+            ])
+            let body = try await eventually("image 7 at version 3", timeout: .seconds(30)) { () async throws -> String? in
+                let (status, body) = try await cluster.consumerClient.request("GET", "/image-plant/potato/7")
+                let text = String(decoding: body, as: UTF8.self)
+                return status == 200 && text.contains(#""is_active":true"#) ? text : nil
+            }
+            #expect(body.contains(#""disease":"Late Blight""#), "\(body)")
+            let replica = try ImageStore.make(url: cluster.consumerURL, logger: logger)
+            #expect(try await replica.replicaStates(plant: .potato, ids: [7])[7]?.version == 3)
+            #expect(try await replica.waitingSummary().count == 0)
+            await replica.close()
+
+            // An update whose record never comes: dead-lettered after the timeout, with why.
+            let orphan = update(8, 2, ImagePatch(isDeleted: true, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_004_000)))
+            _ = try await producer.send([orphan])
+            await producer.close()
+            let letters = try await DeadLetterTests().readDeadLetters(cluster, count: 1)
+            #expect(letters.count == 1 && letters.first?.value == orphan.value)
+            let reason = letters.first?.header(DeadLetterHeader.reason) ?? ""
+            #expect(reason.contains("image 8 version 2") && reason.contains("never arrived"), "\(reason)")
+            #expect(letters.first?.header(DeadLetterHeader.topic) == potato)
+            _ = try await eventually("no waiting change", timeout: .seconds(30)) {
+                metricSum(try await metrics(), "consumer_waiting_changes") == 0 ? true : nil
+            }
+            let text = try await metrics()
+            #expect(metricSum(text, "consumer_events_waiting_total", label: #"op="update""#) == 2)
+            #expect(try await cluster.consumerClient.request("GET", "/image-plant/potato/8").status == 404)
+            #expect(try await cluster.consumerClient.request("GET", "/ready").status == 200)
+        }
+    }
+}
