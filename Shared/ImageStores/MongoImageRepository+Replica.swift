@@ -26,8 +26,12 @@ extension MongoImageRepository: ImageReplica {
     }
 
     /// One unordered bulk write per plant. An upsert whose guard fails finds no document and
-    /// tries to insert one, which the unique index on `id` rejects: that duplicate key means
-    /// "the stored record is as new or newer", not a failure. Any other rejection throws.
+    /// tries to insert one, which the unique index on `id` rejects with a duplicate key. That
+    /// means "the stored record is as new or newer", unless another writer inserted the record
+    /// between this upsert's match and its insert (two consumers around a rebalance, or a
+    /// consumer and the batch sync): so the upserts that hit one are tried once more. The
+    /// record exists then and records are never removed, so a second duplicate key is a guard
+    /// that failed for good. Any other rejection throws.
     @discardableResult
     public func applyReplicaWrites(_ writes: [ReplicaWrite]) async throws(ImageError) -> Int {
         let byPlant = Dictionary(grouping: writes, by: \.plant)
@@ -36,10 +40,14 @@ extension MongoImageRepository: ImageReplica {
         return try await run("replica-write") { client in
             var changed: Int64 = 0
             for (plant, writes) in byPlant {
-                let result = try client.images(of: plant, in: database)
-                    .bulkWrite(writes.map(Self.guardedUpdate), ordered: false)
-                    .throwWriteErrors(except: \.isDuplicateKey)
-                changed += result.modifiedCount + result.upsertedCount
+                let images = client.images(of: plant, in: database)
+                let operations = writes.map(Self.guardedUpdate)
+                let first = try images.bulkWrite(operations, ordered: false).throwWriteErrors(except: \.isDuplicateKey)
+                changed += first.modifiedCount + first.upsertedCount
+                let raced = first.writeErrors.filter { operations.indices.contains($0.index) }.map { operations[$0.index] }
+                guard !raced.isEmpty else { continue }
+                let second = try images.bulkWrite(raced, ordered: false).throwWriteErrors(except: \.isDuplicateKey)
+                changed += second.modifiedCount + second.upsertedCount
             }
             return Int(changed)
         }

@@ -196,6 +196,51 @@ import Testing
         }
     }
 
+    /// Two writers insert the same new records (two consumers around a rebalance, or a
+    /// consumer and the batch sync on one database): whichever insert wins, the newer version
+    /// is what stays. One at a time per id, 1,000 ids, so every pair really races.
+    @Test(arguments: stores) func racingUpsertsOfNewRecordsKeepTheNewerVersion(store: TestStore) async throws {
+        try await store.withRepository { repository in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for version: Int64 in [1, 2] {
+                    group.addTask {
+                        for id: Int64 in 1...1000 {
+                            try await repository.applyReplicaWrites([.upsert(.potato, Image.make(id: id, cameraID: version, version: version))])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let states = try await repository.replicaStates(plant: .potato, ids: Array(1...1000))
+            let older = states.filter { $0.value.version != 2 }.keys.sorted()
+            #expect(states.count == 1000 && older.isEmpty, "ids left at version 1: \(older.prefix(20))")
+        }
+    }
+
+    @Test(arguments: stores) func waitingChangesAreKeptOnceFoundByRecordOrAgeAndRemoved(store: TestStore) async throws {
+        try await store.withRepository { repository in
+            func waiting(_ id: Int64, _ version: Int64, since millis: Int64, plant: Plant = .potato) -> WaitingChange {
+                WaitingChange(plant: plant, imageID: id, version: version, topic: "t-\(plant.rawValue)", partition: 2, offset: id * 10 + version,
+                              key: version == 3 ? nil : Array("\(id)".utf8), message: Array("{\"v\":\(version)}".utf8),
+                              waitingSince: Timestamp(millisecondsSinceEpoch: millis))
+            }
+            let first = [waiting(7, 2, since: 1_000), waiting(7, 3, since: 2_000), waiting(8, 2, since: 3_000), waiting(7, 2, since: 500, plant: .tomato)]
+            try await repository.park(waiting: first)
+            // A redelivery keeps the first time.
+            try await repository.park(waiting: [waiting(7, 2, since: 9_000)])
+            #expect(try await repository.waitingSummary() == ParkedSummary(count: 4, oldest: Timestamp(millisecondsSinceEpoch: 500)))
+            let ofSeven = try await repository.waitingChanges(plant: .potato, ids: [7, 9]).sorted { $0.version < $1.version }
+            #expect(ofSeven == [first[0], first[1]])
+            #expect(try await repository.waitingChanges(plant: .potato, ids: []).isEmpty)
+            let expired = try await repository.waitingChanges(before: Timestamp(millisecondsSinceEpoch: 3_000), limit: 2)
+            #expect(expired == [first[3], first[0]])
+            try await repository.removeWaiting([WaitingKey(first[0]), WaitingKey(first[3]), WaitingKey(plant: .pepper, imageID: 1, version: 1)])
+            #expect(try await repository.waitingSummary() == ParkedSummary(count: 2, oldest: Timestamp(millisecondsSinceEpoch: 2_000)))
+            try await repository.removeAll()
+            #expect(try await repository.waitingSummary() == ParkedSummary(count: 0, oldest: nil))
+        }
+    }
+
     @Test(arguments: stores) func patchSetsOnlyItsFieldsAndTheVersionOfAnOlderRecord(store: TestStore) async throws {
         try await store.withRepository { repository in
             let first = Image.make(id: 1, cameraID: 1, data: [1], disease: "Healthy", percentage: 0.5, version: 2)
