@@ -19,8 +19,10 @@ extension ChangeConsumer {
             let (seconds, attoseconds) = timeout.components
             let deadline = Timestamp(millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch - seconds * 1000 - attoseconds / 1_000_000_000_000_000)
             let expired = try await applier.expire(before: deadline, limit: batching.maxMessages,
-                                                   owns: { owned.contains(KafkaTopicPartition(topic: $0, partition: $1)) }) { change in
-                "\(change.plant.rawValue) image \(change.imageID) version \(change.version) waited more than \(timeout) for its record, which never arrived"
+                                                   owns: { owned.contains(KafkaTopicPartition(topic: $0, partition: $1)) }) { change, stored in
+                let what = "\(change.plant.rawValue) image \(change.imageID) version \(change.version) waited more than \(timeout)"
+                guard let stored else { return what + " for its record, which never arrived" }
+                return what + " for version \(change.version - 1), which never arrived (the consumer DB holds version \(stored))"
             }
             if !expired.isEmpty {
                 // Sent before they are removed: a crash between the two sends them again.
@@ -30,6 +32,7 @@ extension ChangeConsumer {
                 try await applier.replica.removeWaiting(expired.map { WaitingKey($0.0) })
             }
             let summary = try await applier.replica.waitingSummary()
+            anyWaiting.withLock { $0 = summary.count > 0 }
             metrics.waitingChanges.record(summary.count)
             metrics.waitingAge.record(summary.oldest.map { Double(Timestamp.now().millisecondsSinceEpoch - $0.millisecondsSinceEpoch) / 1000 } ?? 0)
         } catch {

@@ -2,6 +2,7 @@ import ImageModel
 import Kafka
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The stream sync's consuming side: polls change messages in batches, applies each batch to
 /// the consumer DB with one bulk write, then commits the batch's offsets. An offset is never
@@ -48,6 +49,10 @@ public final class ChangeConsumer: Service, Sendable {
     let logger: Logger
     let metrics: ConsumerMetrics
     let pending: PendingOffsets
+    /// Whether changes may wait in the consumer DB (set when this consumer parks one, and by
+    /// each waiting check): while none do, a batch looks only for changes waiting for records
+    /// it creates.
+    let anyWaiting = Mutex(true)
 
     /// Subscribes to the plant topics of `topics` in consumer group `groupID`.
     /// - Parameter deadLetters: the producer for the dead-letter topic; the caller closes it
@@ -145,8 +150,9 @@ public final class ChangeConsumer: Service, Sendable {
         }
         let sourced = zip(changes, sources).map { ReplicaApplier.Sourced(change: $0, message: $1) }
         let outcomes = try await retryingWhileDown("apply", polled: &polledMeanwhile) {
-            try await self.applier.apply(sourced, now: .now())
+            try await self.applier.apply(sourced, now: .now(), anyWaiting: self.anyWaiting.withLock { $0 })
         }
+        if outcomes.contains(.waiting) { anyWaiting.withLock { $0 = true } }
         let now = Timestamp.currentMicroseconds()
         for (index, outcome) in outcomes.enumerated() {
             let (change, message) = (changes[index], sources[index])
@@ -168,7 +174,7 @@ public final class ChangeConsumer: Service, Sendable {
                 }
             case .waiting:
                 counters?.waiting.increment()
-                logger.warning("change came before its record; it waits in the consumer DB", metadata: [
+                logger.warning("change came before its record or its previous version; it waits in the consumer DB", metadata: [
                     "plant": "\(change.plant.rawValue)", "image.id": "\(change.imageID)", "kafka.topic": "\(message.topic)",
                     "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
                 ])

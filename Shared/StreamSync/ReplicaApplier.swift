@@ -19,15 +19,18 @@ struct ReplicaApplier: Sendable {
     /// Plans and applies `changes`; one outcome per change, in order. Safe to call again with
     /// the same changes after any failure (the caller retries transient ones): parking and
     /// every write are idempotent.
-    func apply(_ changes: [Sourced], now: Timestamp) async throws -> [ChangeOutcome] {
+    /// - Parameter anyWaiting: whether changes may be waiting in the DB. When false, only a
+    ///   record arriving for the first time looks for changes waiting for it (a change waiting
+    ///   for a missing version is then found by `expire` at the latest).
+    func apply(_ changes: [Sourced], now: Timestamp, anyWaiting: Bool = true) async throws -> [ChangeOutcome] {
         var states: [Plant: [Int64: ReplicaState]] = [:]
         var waiting: [WaitingKey: WaitingChange] = [:]
         for (plant, group) in Dictionary(grouping: changes, by: \.change.plant) {
             let found = try await replica.replicaStates(plant: plant, ids: group.map(\.change.imageID))
             states[plant] = found
-            // Only a record that arrives now can release changes waiting for it.
-            let arriving = Set(group.filter { found[$0.change.imageID] == nil && $0.change.carriesRecord }.map(\.change.imageID))
-            for change in try await replica.waitingChanges(plant: plant, ids: Array(arriving)) {
+            let releasing = anyWaiting ? Set(group.map(\.change.imageID))
+                : Set(group.filter { found[$0.change.imageID] == nil && $0.change.carriesRecord }.map(\.change.imageID))
+            for change in try await replica.waitingChanges(plant: plant, ids: Array(releasing)) {
                 waiting[WaitingKey(change)] = change
             }
         }
@@ -46,11 +49,13 @@ struct ReplicaApplier: Sendable {
     }
 
     /// Settles up to `limit` changes that have waited since before `deadline`, of the
-    /// partitions `owns` accepts: one whose record exists by now (a crash between a record's
-    /// write and the removal of what waited for it) is applied or found stale; the others are
-    /// returned with why they are dead letters. The caller dead-letters them, then removes them.
+    /// partitions `owns` accepts: one whose predecessor is in the DB by now (a crash between a
+    /// write and the removal of what waited for it, or a change waiting on another consumer
+    /// before a rebalance) is applied or found stale; the others are returned with why they are
+    /// dead letters, given the version the DB holds (nil: no record). The caller dead-letters
+    /// them, then removes them.
     func expire(before deadline: Timestamp, limit: Int, owns: (String, Int32) -> Bool,
-                reason: (WaitingChange) -> String) async throws -> [(WaitingChange, String)] {
+                reason: (WaitingChange, Int64?) -> String) async throws -> [(WaitingChange, String)] {
         let expired = try await replica.waitingChanges(before: deadline, limit: limit).filter { owns($0.topic, $0.partition) }
         var events: [WaitingKey: ChangeEvent] = [:]
         var dead: [(WaitingChange, String)] = []
@@ -70,7 +75,7 @@ struct ReplicaApplier: Sendable {
         try await replica.removeWaiting(plan.resolved.filter { refused[RecordKey(plant: $0.plant, imageID: $0.imageID)] == nil })
         let settled = Set(plan.resolved)
         for change in expired where events[WaitingKey(change)] != nil && !settled.contains(WaitingKey(change)) {
-            dead.append((change, reason(change)))
+            dead.append((change, reason(change, states[change.plant]?[change.imageID]?.version)))
         }
         for change in expired {
             if let why = refused[RecordKey(plant: change.plant, imageID: change.imageID)] {

@@ -101,6 +101,30 @@ import Testing
         #expect(twice.outcomes == [.stale, .applied, .applied] && twice.writes.count == 1)
     }
 
+    /// Version 5 before 4: 5 waits, and goes right after 4 when 4 comes.
+    @Test func anUpdateAfterAMissingVersionWaitsForIt() {
+        let stored: [Plant: [Int64: ReplicaState]] = [.potato: [1: ReplicaState(version: 3, lastChangedAt: at(3_000))]]
+        let five = update(5, ImagePatch(cameraID: 5, updatedAt: at(5_000)))
+        let four = update(4, ImagePatch(disease: "Healthy", updatedAt: at(4_000)))
+        let waiting = ReplicaPlan(changes: [five], states: stored)
+        #expect(waiting.outcomes == [.waiting] && waiting.writes.isEmpty)
+        let inOneBatch = ReplicaPlan(changes: [five, four], states: stored)
+        #expect(inOneBatch.outcomes == [.applied, .applied])
+        #expect(inOneBatch.writes == [.patch(.potato, imageID: 1, version: 5, ImagePatch(cameraID: 5, disease: "Healthy", updatedAt: at(5_000)))])
+        let fromTheDB = ReplicaPlan(changes: [four], states: stored, waiting: [event(five)])
+        #expect(fromTheDB.outcomes == [.applied] && fromTheDB.resolved == [WaitingKey(event(five))])
+        #expect(fromTheDB.writes == inOneBatch.writes)
+    }
+
+    @Test func aGapInWaitingChangesStopsTheDrainThere() {
+        let stored: [Plant: [Int64: ReplicaState]] = [.potato: [1: ReplicaState(version: 3, lastChangedAt: at(3_000))]]
+        let four = event(update(4, ImagePatch(cameraID: 4, updatedAt: at(4_000))))
+        let six = event(update(6, ImagePatch(cameraID: 6, updatedAt: at(6_000))))
+        let plan = ReplicaPlan(changes: [], states: stored, waiting: [six, four])
+        #expect(plan.resolved == [WaitingKey(four)])
+        #expect(plan.writes == [.patch(.potato, imageID: 1, version: 4, ImagePatch(cameraID: 4, updatedAt: at(4_000)))])
+    }
+
     @Test func legacyMessagesAreOrderedByUpdatedAt() {
         var newer = record
         newer.updatedAt = at(5_000)

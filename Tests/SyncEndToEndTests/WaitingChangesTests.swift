@@ -51,20 +51,37 @@ import Testing
             #expect(try await replica.waitingSummary().count == 0)
             await replica.close()
 
-            // An update whose record never comes: dead-lettered after the timeout, with why.
+            // Version 5 before 4: it waits for 4, then both apply.
+            _ = try await producer.send([update(7, 5, ImagePatch(cameraID: 55, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_005_000)))])
+            _ = try await eventually("version 5 waiting", timeout: .seconds(30)) {
+                metricSum(try await metrics(), "consumer_waiting_changes") == 1 ? true : nil
+            }
+            _ = try await producer.send([update(7, 4, ImagePatch(percentage: 0.5, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_004_000)))])
+            let patched = try await eventually("image 7 at version 5", timeout: .seconds(30)) { () async throws -> String? in
+                let text = String(decoding: try await cluster.consumerClient.request("GET", "/image-plant/potato/7").body, as: UTF8.self)
+                return text.contains(#""camera_id":55"#) ? text : nil
+            }
+            #expect(patched.contains(#""percentage":0.5"#) && patched.contains(#""is_active":true"#), "\(patched)")
+
+            // An update whose record never comes, and one whose previous version never comes:
+            // dead-lettered after the timeout, each with why.
             let orphan = update(8, 2, ImagePatch(isDeleted: true, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_004_000)))
-            _ = try await producer.send([orphan])
+            let afterGap = update(7, 7, ImagePatch(isDeleted: true, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_007_000)))
+            _ = try await producer.send([orphan, afterGap])
             await producer.close()
-            let letters = try await DeadLetterTests().readDeadLetters(cluster, count: 1)
-            #expect(letters.count == 1 && letters.first?.value == orphan.value)
-            let reason = letters.first?.header(DeadLetterHeader.reason) ?? ""
-            #expect(reason.contains("image 8 version 2") && reason.contains("never arrived"), "\(reason)")
-            #expect(letters.first?.header(DeadLetterHeader.topic) == potato)
+            let letters = try await DeadLetterTests().readDeadLetters(cluster, count: 2)
+            let reasons = Dictionary(letters.map { ($0.value ?? [], $0.header(DeadLetterHeader.reason) ?? "") }) { first, _ in first }
+            #expect(letters.count == 2 && Set(reasons.keys) == [orphan.value ?? [], afterGap.value ?? []])
+            let orphanReason = reasons[orphan.value ?? []] ?? ""
+            #expect(orphanReason.contains("image 8 version 2") && orphanReason.contains("for its record, which never arrived"), "\(orphanReason)")
+            let gapReason = reasons[afterGap.value ?? []] ?? ""
+            #expect(gapReason.contains("for version 6, which never arrived (the consumer DB holds version 5)"), "\(gapReason)")
+            #expect(letters.allSatisfy { $0.header(DeadLetterHeader.topic) == potato })
             _ = try await eventually("no waiting change", timeout: .seconds(30)) {
                 metricSum(try await metrics(), "consumer_waiting_changes") == 0 ? true : nil
             }
             let text = try await metrics()
-            #expect(metricSum(text, "consumer_events_waiting_total", label: #"op="update""#) == 2)
+            #expect(metricSum(text, "consumer_events_waiting_total", label: #"op="update""#) == 4)
             #expect(try await cluster.consumerClient.request("GET", "/image-plant/potato/8").status == 404)
             #expect(try await cluster.consumerClient.request("GET", "/ready").status == 200)
         }

@@ -54,9 +54,13 @@ public enum ChangeOutcome: Sendable, Hashable {
 /// consumer DB holds: the batch then costs one bulk write, however many changes of one record
 /// it holds. Pure: the consumer reads the states, plans, writes.
 ///
-/// An update or delete of a record that neither the DB nor the batch holds waits (`.waiting`).
-/// When its record arrives (in this batch, or as the waiting changes passed in), the waiting
-/// changes are applied right after it in version order, before any later change of the batch.
+/// Versions apply one after the other: a record never shows version N without the effects of
+/// every version before it. An update or delete of a record that neither the DB nor the batch
+/// holds, or one whose previous version has not been applied (it was dead-lettered, or is
+/// still on its way), waits (`.waiting`). When what it waits for arrives (in this batch, or
+/// with the waiting changes passed in), it is applied right after, in version order, before
+/// any later change of the batch. A whole record (a create, a LIMS message) needs no
+/// predecessor: the changes after it apply on top of it.
 public struct ReplicaPlan: Sendable {
     public private(set) var writes: [ReplicaWrite] = []
     /// One per incoming change, in the same order.
@@ -132,7 +136,8 @@ public struct ReplicaPlan: Sendable {
                 entry.version = event.version
                 entry.lastChangedAt = image.lastChangedAt
             case .patch:
-                guard entry.version != nil else {
+                // Not `version + 1 < event.version`: `version < event.version` holds, so no overflow.
+                guard let version = entry.version, event.version - 1 == version else {
                     let earlier = entry.early[event.version]
                     // A redelivery within the batch: the first copy is the stale one.
                     if let copy = earlier?.index { outcomes[copy] = .stale }
@@ -158,21 +163,18 @@ public struct ReplicaPlan: Sendable {
         return .applied
     }
 
-    /// Applies the changes waiting for a record that is there now, in version order; those
-    /// not newer than it are stale.
+    /// Applies the waiting changes that follow the record's version without a gap, in version
+    /// order; those not newer than it are stale; the rest wait on.
     private mutating func drain(_ entry: inout Pending) {
-        guard let stored = entry.version, !entry.early.isEmpty else { return }
-        var version = stored
-        for (_, (event, index, stored)) in entry.early.sorted(by: { $0.key < $1.key }) {
-            let outcome: ChangeOutcome = event.version > version ? .applied : .stale
-            if outcome == .applied {
-                Self.apply(event, to: &entry)
-                version = event.version
-            }
+        guard entry.version != nil, !entry.early.isEmpty else { return }
+        for (version, (event, index, stored)) in entry.early.sorted(by: { $0.key < $1.key }) {
+            guard let current = entry.version, version <= current || version - 1 == current else { break }
+            let outcome: ChangeOutcome = version > current ? .applied : .stale
+            if outcome == .applied { Self.apply(event, to: &entry) }
             if let index { outcomes[index] = outcome }
             if stored { resolved.append(WaitingKey(event)) }
+            entry.early[version] = nil
         }
-        entry.early = [:]
     }
 
     /// Folds a newer patch event into the record or patch in hand.
