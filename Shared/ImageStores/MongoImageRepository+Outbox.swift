@@ -77,7 +77,9 @@ extension MongoImageRepository {
 extension MongoImageRepository: ChangeOutbox {
     /// Reads up to `limit` pending records of each plant, oldest outbox first, and returns
     /// their events in that order, each record's in version order.
-    public func pendingChanges(limit: Int) async throws(ImageError) -> [OutboxEntry] {
+    /// Per plant, the records in `outbox_since` order until the page or the byte budget is
+    /// full (so at most one server batch past it is read), then merged by that order and cut.
+    public func pendingChanges(limit: Int, maxBytes: Int) async throws(ImageError) -> [OutboxEntry] {
         guard limit > 0 else { return [] }
         let database = self.database
         return try await run("outbox-pending") { client in
@@ -86,11 +88,21 @@ extension MongoImageRepository: ChangeOutbox {
                                                         Parked.since: .int32(1)])
             var records: [(since: Int64, entries: [OutboxEntry])] = []
             for plant in Plant.allCases {
-                for document in try client.images(of: plant, in: database).find(Outbox.pending, options: options) {
+                var bytes = 0
+                let documents = try client.images(of: plant, in: database).find(Outbox.pending, options: options) { document in
+                    bytes += document.byteCount
+                    return bytes < maxBytes
+                }
+                for document in documents {
                     records.append((try document.int64(Outbox.since), try Outbox.decode(document, plant: plant).map(\.0)))
                 }
             }
-            return Array(records.sorted { $0.since < $1.since }.flatMap(\.entries).prefix(limit))
+            var (page, bytes) = ([OutboxEntry](), 0)
+            for entry in records.sorted(by: { $0.since < $1.since }).flatMap(\.entries) where page.count < limit && (page.isEmpty || bytes < maxBytes) {
+                page.append(entry)
+                bytes += entry.envelope.count
+            }
+            return page
         }
     }
 

@@ -4,14 +4,19 @@ import Postgres
 /// The producer side of the stream sync: the `outbox` table, which `create`, `update` and
 /// `softDelete` fill (with `writesChangeEvents`) and the relay drains.
 extension PostgresImageRepository: ChangeOutbox {
-    /// Ordered by `seq`. A record's events are in version order: see `enqueue(_:on:)`.
-    public func pendingChanges(limit: Int) async throws(ImageError) -> [OutboxEntry] {
+    /// Ordered by `seq`. A record's events are in version order: see `enqueue(_:on:)`. The
+    /// byte budget is applied in the database (a running sum over the page), so envelopes past
+    /// it never leave it.
+    public func pendingChanges(limit: Int, maxBytes: Int) async throws(ImageError) -> [OutboxEntry] {
         try await run("outbox-pending") { connection in
             try connection.query("""
                 SELECT plant, image_id, version, op, envelope,
                        EXISTS (SELECT 1 FROM outbox_parked p WHERE p.plant = o.plant AND p.image_id = o.image_id)
-                FROM outbox o ORDER BY seq LIMIT $1
-                """, [.int64(Int64(max(limit, 0)))], prepared: true)
+                FROM (SELECT seq, plant, image_id, version, op, envelope,
+                             sum(octet_length(envelope)) OVER (ORDER BY seq) - octet_length(envelope) AS before
+                      FROM (SELECT * FROM outbox ORDER BY seq LIMIT $1) page) o
+                WHERE before < $2 ORDER BY seq
+                """, [.int64(Int64(max(limit, 0))), .int64(Int64(max(maxBytes, 1)))], prepared: true)
                 .rows.map(OutboxEntry.init(postgresRow:))
         }
     }

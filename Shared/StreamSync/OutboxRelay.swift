@@ -83,13 +83,16 @@ public final class OutboxRelay: Service, Sendable {
 
     /// How often the parked count and age are read when nothing is parked meanwhile.
     static let parkedRefresh: Duration = .seconds(5)
+    /// A batch read from the outbox ends once its envelopes hold this much: 500 creates with
+    /// the largest JPEG would be 500 MB; 8 MiB is still hundreds of ordinary events.
+    static let maxBatchBytes = 8 << 20
 
     /// Publishes one batch, parking what can never be published; returns how many events it
     /// published or parked (0: the outbox is empty).
     /// - Throws: after a transient failure, once the delivered events left the outbox: the
     ///   rest stays for the next try.
     func publishPending() async throws -> Int {
-        let entries = try await outbox.pendingChanges(limit: batchSize)
+        let entries = try await outbox.pendingChanges(limit: batchSize, maxBytes: Self.maxBatchBytes)
         metrics.depth.record(entries.count)
         guard !entries.isEmpty else { return 0 }
         var plan = PublishPlan()

@@ -56,6 +56,23 @@ import Testing
         }
     }
 
+    /// The relay's read is bounded by bytes too: 500 creates with the largest JPEG would be
+    /// 500 MB. Oldest first, the first event always, whatever its size.
+    @Test(arguments: stores) func aPageOfPendingEventsEndsAtItsByteBudget(store: TestStore) async throws {
+        try await store.withRepository(writesChangeEvents: true) { repository in
+            for (index, plant) in [Plant.potato, .tomato, .pepper, .potato, .tomato].enumerated() {
+                _ = try await repository.create(plant: plant, NewImage(cameraID: Int64(index + 1), gpsCoordinates: Self.gps,
+                                                                       data: Array(repeating: 0xAB, count: 10_000)), at: Self.now)
+            }
+            let all = try await repository.pendingChanges(limit: 10)
+            #expect(all.count == 5 && all.map { $0.envelope.count }.allSatisfy { (20_000..<22_000).contains($0) })
+            let page = try await repository.pendingChanges(limit: 10, maxBytes: 25_000)
+            #expect(page == Array(all.prefix(2)))
+            #expect(try await repository.pendingChanges(limit: 10, maxBytes: 1) == Array(all.prefix(1)))
+            #expect(try await repository.pendingChanges(limit: 3, maxBytes: .max) == Array(all.prefix(3)))
+        }
+    }
+
     @Test(arguments: stores) func eachRecordsEntriesComeInVersionOrderAcrossPlants(store: TestStore) async throws {
         try await store.withRepository(writesChangeEvents: true) { repository in
             let entries = try await ChangeEventFixtures.interleavedChanges(in: repository)

@@ -31,9 +31,10 @@ public struct OutboxEntry: Sendable, Hashable {
 /// The producer side of the outbox: what the relay reads and clears, and the events it parked
 /// because no retry could ever publish them. A store that writes change events implements it.
 public protocol ChangeOutbox: Sendable {
-    /// Up to `limit` unpublished events, oldest first; the events of one record always in
-    /// version order, each marked when an event of its record is parked.
-    func pendingChanges(limit: Int) async throws(ImageError) -> [OutboxEntry]
+    /// Up to `limit` unpublished events, oldest first, ending once their envelopes hold
+    /// `maxBytes` (the first always comes, whatever its size); the events of one record always
+    /// in version order, each marked when an event of its record is parked.
+    func pendingChanges(limit: Int, maxBytes: Int) async throws(ImageError) -> [OutboxEntry]
     /// Removes events the broker has acknowledged; entries already removed are ignored.
     func removePublished(_ entries: [OutboxEntry]) async throws(ImageError)
     /// How many events wait.
@@ -52,6 +53,13 @@ public protocol ChangeOutbox: Sendable {
     func retryParked(_ filter: ParkedFilter) async throws(ImageError) -> Int
     /// Deletes the parked events of the records matching `filter`. Returns how many.
     func discardParked(_ filter: ParkedFilter) async throws(ImageError) -> Int
+}
+
+extension ChangeOutbox {
+    /// Up to `limit` unpublished events, whatever their size.
+    public func pendingChanges(limit: Int) async throws(ImageError) -> [OutboxEntry] {
+        try await pendingChanges(limit: limit, maxBytes: .max)
+    }
 }
 
 /// Which parked events an operator means: all, a plant's, or one record's.

@@ -49,6 +49,9 @@ public final class BSONDocument: @unchecked Sendable, Equatable, CustomStringCon
         }
     }
 
+    /// The document's size in bytes, as stored and sent.
+    public var byteCount: Int { Int(leafsync_bson_length(bson)) }
+
     /// A copy of a document libmongoc owns (a cursor's current document, a reply).
     init(copying other: OpaquePointer) {
         self.bson = bson_copy(other)

@@ -25,8 +25,10 @@ public final class MongoCollection {
         try client.withHandle { _ throws(E) in try body(handle) }
     }
 
-    /// The documents matching `filter`, in the order and page `options` ask for.
-    public func find(_ filter: BSONDocument = BSONDocument(), options: MongoFindOptions = MongoFindOptions()) throws(MongoError) -> [BSONDocument] {
+    /// The documents matching `filter`, in the order and page `options` ask for; the read
+    /// stops after a document for which `continuing` returns false.
+    public func find(_ filter: BSONDocument = BSONDocument(), options: MongoFindOptions = MongoFindOptions(),
+                     continuing: (BSONDocument) -> Bool = { _ in true }) throws(MongoError) -> [BSONDocument] {
         let opts = options.document
         let (documents, error): ([BSONDocument], bson_error_t?) = withHandle { collection in
             filter.withBSON { filter in
@@ -40,6 +42,7 @@ public final class MongoCollection {
                     // `current` belongs to the cursor and is overwritten by the next call: copy it.
                     while mongoc_cursor_next(cursor, &current), let current {
                         documents.append(BSONDocument(copying: current))
+                        if !continuing(documents[documents.count - 1]) { break }
                     }
                     let (failed, error) = withBSONError { mongoc_cursor_error(cursor, $0) }
                     return (documents, failed ? error : nil)
