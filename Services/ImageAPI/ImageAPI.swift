@@ -18,6 +18,8 @@ struct ImageAPI {
     let kafka: KafkaSettings?
     /// Where the LIMS legacy-format mirror publishes; nil: no mirror.
     let legacyKafka: KafkaSettings?
+    /// Added to the wall clock for the times of changes: simulates a replica whose clock is off.
+    let clockOffsetMilliseconds: Int64
     let registry: PrometheusCollectorRegistry
 
     func run() async throws {
@@ -76,7 +78,10 @@ struct ImageAPI {
         ServiceRoutes.register(on: router, registry: registry) {
             do { try await repository.ping(); return nil } catch { return "database unreachable: \(error)" }
         }
-        ImageController(repository: repository, access: .readWrite).register(on: router)
+        let offset = clockOffsetMilliseconds
+        ImageController(repository: repository, access: .readWrite, clock: {
+            Timestamp(millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch &+ offset)
+        }).register(on: router)
         DocsController(title: "LeafSync Image API", access: .readWrite).register(on: router)
         return router.buildResponder()
     }

@@ -32,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Brokers for the legacy-format topics, comma-separated host:port. Env LEAFSYNC_LEGACY_KAFKA_BROKERS. Default the --kafka-brokers.")
     var legacyKafkaBrokers: String?
 
+    @Option(help: "Milliseconds added to this instance's clock for the times of changes (tests of skewed replicas; updated_at stays ordered regardless). Env LEAFSYNC_CLOCK_OFFSET_MS. Default 0.")
+    var clockOffsetMs: Int?
+
     func run() async throws {
         let settings = try server.resolve(defaultPort: 8080, defaultMaxBodyBytes: EventLimits.maxEventBytes)
         let registry = Observability.bootstrap(level: settings.logLevel)
@@ -48,11 +51,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return legacy
         }
+        let clockOffset = try source.int("clock_offset_ms", flag: clockOffsetMs, default: 0)
+        guard abs(clockOffset) <= 86_400_000 else { throw ValidationError("clock offset must be within a day (±86400000 ms), got \(clockOffset)") }
         let app = ImageAPI(
             settings: settings,
             store: try store.resolve(source),
             kafka: kafkaSettings,
             legacyKafka: legacy,
+            clockOffsetMilliseconds: Int64(clockOffset),
             registry: registry)
         try await app.run()
     }

@@ -7,6 +7,12 @@ public enum ImageField: String, Sendable, CaseIterable, Hashable {
 extension Image {
     /// The image after `update`, and the fields whose value actually changed. When nothing
     /// changed the image is returned as it was: no new version, no new `updated_at`.
+    ///
+    /// `updated_at` is the later of `time` and the record's last change plus 1 ms (the
+    /// precision of every store), so it increases strictly with the version: the stores apply
+    /// this under the record's lock or version check, so two racing writers, or one whose clock
+    /// is behind, still leave LIMS-format consumers (which order by `updated_at`) the order the
+    /// changes committed in.
     public func applying(_ update: ImageUpdate, at time: Timestamp) -> (image: Image, changed: [ImageField]) {
         var next = self
         var changed: [ImageField] = []
@@ -22,7 +28,8 @@ extension Image {
         set(\.isActive, update.isActive, .isActive)
         set(\.isDeleted, update.isDeleted, .isDeleted)
         guard !changed.isEmpty else { return (self, []) }
-        next.updatedAt = time
+        let (afterLast, overflow) = lastChangedAt.millisecondsSinceEpoch.addingReportingOverflow(1)
+        next.updatedAt = overflow ? lastChangedAt : Swift.max(time, Timestamp(millisecondsSinceEpoch: afterLast))
         next.version += 1
         return (next, changed)
     }

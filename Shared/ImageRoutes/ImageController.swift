@@ -11,10 +11,13 @@ public struct ImageController: Sendable {
 
     private let repository: any ImageRepository
     private let access: Access
+    /// The time a change is made at (a test may skew it, as a replica with a wrong clock would).
+    private let clock: @Sendable () -> Timestamp
 
-    public init(repository: any ImageRepository, access: Access) {
+    public init(repository: any ImageRepository, access: Access, clock: @escaping @Sendable () -> Timestamp = { .now() }) {
         self.repository = repository
         self.access = access
+        self.clock = clock
     }
 
     /// Adds the routes; paths match with and without the trailing slash (the router's rule).
@@ -82,7 +85,7 @@ public struct ImageController: Sendable {
     private func create(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let plant = try RequestValues.plant(context)
         let new = try NewImage(json: request.body)
-        let image = try await store { try await repository.create(plant: plant, new, at: .now()) }
+        let image = try await store { try await repository.create(plant: plant, new, at: clock()) }
         context.logger.info("image created", metadata: ["image.plant": "\(plant.rawValue)", "image.id": "\(image.id)"])
         return .json(image.jsonBytes)
     }
@@ -90,7 +93,7 @@ public struct ImageController: Sendable {
     private func update(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let plant = try RequestValues.plant(context)
         let change = try ImageUpdate(json: request.body)
-        guard let image = try await store({ try await repository.update(plant: plant, change, at: .now()) }) else {
+        guard let image = try await store({ try await repository.update(plant: plant, change, at: clock()) }) else {
             throw ImageError.notFound(plant, id: change.id)
         }
         return .json(image.jsonBytes)
@@ -99,7 +102,7 @@ public struct ImageController: Sendable {
     private func delete(_ context: RequestContext) async throws -> HTTPResponse {
         let plant = try RequestValues.plant(context)
         let id = try RequestValues.imageID(context)
-        guard try await store({ try await repository.softDelete(plant: plant, id: id, at: .now()) }) != nil else {
+        guard try await store({ try await repository.softDelete(plant: plant, id: id, at: clock()) }) != nil else {
             throw ImageError.notFound(plant, id: id)
         }
         return .json(Array(#"{"message":"Image deleted successfully"}"#.utf8))

@@ -15,6 +15,23 @@ import Testing
         #expect(none.isEmpty && same == next)
     }
 
+    /// A writer whose clock is behind (or that lost a race for the record's lock) still moves
+    /// `updated_at` forward: by 1 ms past the last change.
+    @Test func updatedAtIncreasesWithEveryVersionWhateverTheClock() {
+        var image = base
+        var previous = image.lastChangedAt
+        for (index, clock) in [Int64(900), 1_000, 5_000, 4_000, 5_000, 0].enumerated() {
+            image = image.applying(ImageUpdate(id: 1, cameraID: Int64(index + 2)), at: Timestamp(millisecondsSinceEpoch: clock)).image
+            let expected = max(clock, previous.millisecondsSinceEpoch + 1)
+            #expect(image.updatedAt == Timestamp(millisecondsSinceEpoch: expected), "clock \(clock)")
+            previous = image.lastChangedAt
+        }
+        #expect(image.version == 7 && image.updatedAt == Timestamp(millisecondsSinceEpoch: 5_003))
+        let atTheEnd = Image(id: 2, cameraID: 1, data: [0xFF], gpsCoordinates: base.gpsCoordinates, createdAt: base.createdAt,
+                             updatedAt: Timestamp(millisecondsSinceEpoch: .max))
+        #expect(atTheEnd.applying(ImageUpdate(id: 2, cameraID: 3), at: base.createdAt).image.updatedAt == atTheEnd.updatedAt)
+    }
+
     @Test func softDeleteIsIdempotent() {
         let (deleted, changed) = base.softDeleted(at: Timestamp(millisecondsSinceEpoch: 5_000))
         #expect(changed == [.isDeleted] && deleted.isDeleted)
