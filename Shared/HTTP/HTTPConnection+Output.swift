@@ -10,10 +10,61 @@ extension HTTPConnection {
         var exchange = exchange
         exchange.close = exchange.close || group.isDraining
             || response.headers.values(for: "Connection").contains { HTTPHeaders.sameName($0, "close") }
-        queue(response, exchange: exchange)
+            || (response.stream != nil && !exchange.chunked)
+        if queue(response, exchange: exchange), let stream = response.stream {
+            self.stream = stream
+            (streamChunked, streamCloses, streamNeedsCRLF) = (exchange.chunked, exchange.close, false)
+            phase = .streaming
+            flush()
+            return
+        }
         phase = exchange.close ? .closing : .reading
         flush()
         if phase == .reading { pump() }
+    }
+
+    /// Asks the stream for its next piece, off the loop; the answer comes back to `send`.
+    private func produceNextPiece() {
+        guard let stream, !streamProducing else { return }
+        streamProducing = true
+        let loop = group.loop
+        Task(executorPreference: loop) {
+            let piece: Result<[UInt8]?, any Error>
+            do { piece = .success(try await stream.next()) } catch { piece = .failure(error) }
+            loop.executeOrRun { self.send(piece) }
+        }
+    }
+
+    /// Queues a produced piece (or the end of the body) and flushes it.
+    private func send(_ piece: Result<[UInt8]?, any Error>) {
+        streamProducing = false
+        guard phase == .streaming else { return }  // closed meanwhile
+        switch piece {
+        case .success(let bytes?) where bytes.isEmpty:
+            produceNextPiece()
+        case .success(let bytes?):
+            if streamChunked {
+                if streamNeedsCRLF { output.append(contentsOf: [ASCII.cr, ASCII.lf]) }
+                output.append(contentsOf: String(bytes.count, radix: 16).utf8)
+                output.append(contentsOf: [ASCII.cr, ASCII.lf])
+                streamNeedsCRLF = true
+            }
+            outputBody = bytes
+            flush()
+        case .success(nil):
+            if streamChunked {
+                if streamNeedsCRLF { output.append(contentsOf: [ASCII.cr, ASCII.lf]) }
+                output.append(contentsOf: "0\r\n\r\n".utf8)
+            }
+            stream = nil
+            phase = streamCloses ? .closing : .reading
+            flush()
+            if phase == .reading { pump() }
+        case .failure(let error):
+            group.logger.warning("HTTP response body failed after its head was sent; closing the connection",
+                                 metadata: ["error.message": "\(error)"])
+            close()
+        }
     }
 
     /// Sends `response` with `Connection: close`, then closes: for errors and timeouts.
@@ -25,10 +76,14 @@ extension HTTPConnection {
     }
 
     /// Puts `response` in the empty output: its head in `output`, the body (if sent) beside it.
-    private func queue(_ response: HTTPResponse, exchange: HTTPResponseEncoder.Exchange) {
-        if HTTPResponseEncoder.encodeHead(response, exchange: exchange, dateLine: group.dateCache.headerLine(), into: &output) {
-            outputBody = response.body
+    /// Returns whether the body follows the head.
+    @discardableResult
+    private func queue(_ response: HTTPResponse, exchange: HTTPResponseEncoder.Exchange) -> Bool {
+        guard HTTPResponseEncoder.encodeHead(response, exchange: exchange, dateLine: group.dateCache.headerLine(), into: &output) else {
+            return false
         }
+        outputBody = response.body
+        return true
     }
 
     /// Writes queued output until done or the socket is full (then `.writable` resumes it).
@@ -65,6 +120,7 @@ extension HTTPConnection {
         outputBody = []
         outputOffset = 0
         if timer == .write { timer = .none }
+        if phase == .streaming { produceNextPiece() }
         if phase == .closing { startLingering() }
     }
 

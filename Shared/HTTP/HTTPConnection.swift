@@ -5,12 +5,13 @@ import Sockets
 /// responses in order), writes each response with one write, and enforces the timeouts.
 ///
 /// Phases: `reading` (decoding; a complete request moves it to `responding` while its task
-/// runs), `closing` (flushing a final response), `lingering` (write side shut, input drained so
+/// runs), `streaming` (a streamed body goes out piece by piece), `closing` (flushing a final
+/// response), `lingering` (write side shut, input drained so
 /// the close does not reset the connection before the client read the answer), `closed`.
 // @unchecked Sendable: every property is touched only on `group.loop`'s thread. The request task
 // captures the connection only to hop back there with `executeOrRun`.
 final class HTTPConnection: EventHandler, @unchecked Sendable {
-    enum Phase { case reading, responding, closing, lingering, closed }
+    enum Phase { case reading, responding, streaming, closing, lingering, closed }
 
     /// Which timeout `deadline` belongs to.
     enum Timer: Equatable { case none, read(HTTPDecoder.Progress), write }
@@ -35,6 +36,14 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
     var output: [UInt8] = []
     var outputBody: [UInt8] = []
     var outputOffset = 0
+    /// The streamed body being sent (phase `streaming`), how it is framed, whether a piece is
+    /// being produced, and whether the connection closes after it.
+    var stream: HTTPBodyStream?
+    var streamChunked = false
+    var streamProducing = false
+    var streamCloses = false
+    /// A chunk's data went out: the next chunk line starts with its CRLF.
+    var streamNeedsCRLF = false
     /// epoll reported input (edge-triggered) that has not been read to the end yet.
     var readable = false
     private var inputClosed = false
@@ -69,7 +78,7 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
         switch phase {
         case .reading: pump()
         case .lingering: drainInput()
-        case .responding, .closing, .closed: break
+        case .responding, .streaming, .closing, .closed: break
         }
     }
 
@@ -183,7 +192,7 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
         let keepAlive = request.wantsKeepAlive
         let exchange = HTTPResponseEncoder.Exchange(
             headOnly: request.method == .head, close: !keepAlive,
-            announceKeepAlive: keepAlive && request.version == .http1_0)
+            announceKeepAlive: keepAlive && request.version == .http1_0, chunked: request.version != .http1_0)
         let responder = group.responder
         let loop = group.loop
         Task(executorPreference: loop) {

@@ -1,14 +1,18 @@
-/// A response as a handler returns it; the encoder adds `Date`, `Content-Length` and `Connection`.
+/// A response as a handler returns it; the encoder adds `Date`, `Content-Length` (or
+/// `Transfer-Encoding: chunked` for a streamed body) and `Connection`.
 public struct HTTPResponse: Sendable {
     public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// A body produced piece by piece, sent after `body` (which is then usually empty).
+    public var stream: HTTPBodyStream?
 
     /// A response; by default an empty `200 OK`.
-    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], stream: HTTPBodyStream? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.stream = stream
     }
 
     /// A JSON problem response `{"detail": "..."}` with `Content-Type: application/json`.

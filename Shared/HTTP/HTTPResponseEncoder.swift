@@ -13,6 +13,9 @@ enum HTTPResponseEncoder {
         var close: Bool
         /// An HTTP/1.0 client that asked for keep-alive must be told it got it.
         var announceKeepAlive: Bool
+        /// The client understands chunked transfer coding (HTTP/1.1); otherwise a streamed
+        /// body is delimited by closing the connection.
+        var chunked = true
     }
 
     static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
@@ -23,7 +26,7 @@ enum HTTPResponseEncoder {
     ///   - exchange: the request's method and the connection decision.
     ///   - dateLine: the cached `Date: ...\r\n` line.
     ///   - buffer: the connection's output buffer.
-    /// - Returns: whether `response.body` follows the head (not for HEAD, 204 or 304).
+    /// - Returns: whether `response.body` (and `stream`) follow the head (not for HEAD, 204 or 304).
     static func encodeHead(_ response: HTTPResponse, exchange: Exchange, dateLine: [UInt8], into buffer: inout [UInt8]) -> Bool {
         let status = response.status
         buffer.append(contentsOf: "HTTP/1.1 ".utf8)
@@ -49,7 +52,9 @@ enum HTTPResponseEncoder {
             appendSanitized(field.value, to: &buffer)
             buffer.append(contentsOf: crlf)
         }
-        if !status.forbidsContent {
+        if !status.forbidsContent, response.stream != nil {
+            if exchange.chunked { buffer.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8) }
+        } else if !status.forbidsContent {
             buffer.append(contentsOf: "Content-Length: ".utf8)
             // A HEAD handler may state the length of a body it did not build.
             if exchange.headOnly, response.body.isEmpty, let declaredLength,

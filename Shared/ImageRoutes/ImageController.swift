@@ -68,18 +68,19 @@ public struct ImageController: Sendable {
         let plant = try RequestValues.plant(context)
         let query = request.queryParameters
         let fromID = try RequestValues.int64(query, "from_id", in: 1...Int64.max)
-        let limit = try RequestValues.int64(query, "limit", in: 1...1000)
+        let limit = Int(try RequestValues.int64(query, "limit", in: 1...1000))
         let filter = try RequestValues.filter(query)
-        let page = try await store {
-            try await repository.list(plant: plant, fromID: fromID, limit: Int(limit), filter: filter)
+        // The first page before the head: a store failure still gets its status.
+        let first = try await store {
+            try await repository.list(plant: plant, fromID: fromID, limit: min(limit, ListPages.pageSize), filter: filter)
         }
-        var writer = JSONWriter(reservingCapacity: page.images.reduce(64) { $0 + $1.data.count * 2 + 320 })
-        writer.object { w in
-            w.key("image_list")
-            w.array { a in page.images.forEach { $0.write(to: &a) } }
-            w.key("total_images"); w.int(page.total)
+        let pages = ListPages(repository: repository, plant: plant, filter: filter, limit: limit, first: first)
+        guard limit > ListPages.pageSize, first.images.count == ListPages.pageSize else {
+            var body = try await pages.next() ?? []
+            body += try await pages.next() ?? []
+            return .json(body)
         }
-        return .json(writer.bytes)
+        return HTTPResponse(headers: ["Content-Type": "application/json"], stream: HTTPBodyStream { try await pages.next() })
     }
 
     private func create(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {

@@ -77,11 +77,29 @@ final class RawClient: @unchecked Sendable {
             let parts = line.split(separator: ":", maxSplits: 1)
             headers.add(name: String(parts[0]), value: String(parts.count > 1 ? parts[1].drop { $0 == " " } : ""))
         }
+        if !bodyless, headers["Transfer-Encoding"] == "chunked" {
+            return readChunkedNow().map { RawResponse(status: status, headers: headers, body: $0) }
+        }
         let length = bodyless || status == 100 || status == 204 ? 0 : Int(headers["Content-Length"] ?? "0") ?? 0
         guard fill(until: { $0.count >= length ? length : nil }) != nil else { return nil }
         let body = Array(buffer[..<length])
         buffer.removeFirst(length)
         return RawResponse(status: status, headers: headers, body: body)
+    }
+
+    /// A chunked body (no extensions or trailers, as our server sends); nil if the connection
+    /// ends or the framing breaks before the last chunk.
+    private func readChunkedNow() -> [UInt8]? {
+        var body: [UInt8] = []
+        while true {
+            guard let lineEnd = fill(until: { $0.firstRange(of: [13, 10]).map(\.upperBound) }),
+                  let size = Int(String(decoding: buffer[..<(lineEnd - 2)], as: UTF8.self), radix: 16) else { return nil }
+            buffer.removeFirst(lineEnd)
+            guard fill(until: { $0.count >= size + 2 ? size + 2 : nil }) != nil, buffer[size] == 13, buffer[size + 1] == 10 else { return nil }
+            body += buffer[..<size]
+            buffer.removeFirst(size + 2)
+            if size == 0 { return body }
+        }
     }
 
     /// Reads until the server closes; returns what came (nil if the read timed out first).

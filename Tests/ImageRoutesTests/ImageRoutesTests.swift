@@ -124,6 +124,39 @@ import Testing
         }
     }
 
+    /// A list longer than a page is streamed page by page; collected, it is the same answer.
+    @Test(arguments: stores) func aLongListIsStreamedAPageAtATime(store: TestStore) async throws {
+        try await withRouter(store) { router, repository in
+            try await repository.insert(plant: .tomato, (1...130).map { Image.make(id: Int64($0), isActive: $0 % 3 == 0) })
+            for (target, ids, total) in [
+                ("/image-plant/tomato/?from_id=3&limit=1000", Array(3...130), 130),
+                ("/image-plant/tomato/?from_id=1&limit=60", Array(1...60), 130),
+                ("/image-plant/tomato/?from_id=1&limit=50&is_active=true", Array(stride(from: 3, through: 130, by: 3)), 43),
+                ("/image-plant/tomato/?from_id=1&limit=25", Array(1...25), 130),
+                ("/image-plant/tomato/?from_id=200&limit=1000", [], 130),
+            ] {
+                let response = await router.respond(to: HTTPRequest(method: .get, target: target, headers: HTTPHeaders(), body: []))
+                #expect(response.status.code == 200)
+                var body = response.body
+                var pieces = 0
+                if let stream = response.stream {
+                    while let piece = try await stream.next() {
+                        body += piece
+                        pieces += 1
+                        #expect(piece.count < 64 * 1024, "a piece is a page")
+                    }
+                }
+                // Streamed: more than a page asked for, and a full first page.
+                #expect((response.stream != nil) == (!target.hasSuffix("limit=25") && ids.count >= 25), "\(target) streamed: \(response.stream != nil)")
+                let json = try JSONParser.parse(body)
+                guard case .array(let images)? = json["image_list"] else { Issue.record("no image_list in \(target)"); continue }
+                #expect(images.map { $0["id"] } == ids.map { .number(JSONNumber(text: String($0))) }, "\(target)")
+                #expect(json["total_images"] == .number(JSONNumber(text: String(total))), "\(target)")
+                #expect(pieces == 0 || pieces == (ids.count + 24) / 25 + (ids.count % 25 == 0 ? 1 : 0), "\(target): \(pieces) pieces")
+            }
+        }
+    }
+
     @Test func readOnlyServesNoWrites() async throws {
         try await withRouter(.postgres, access: .readOnly) { router, _ in
             #expect(await call(router, .put, "/image-plant/potato/", #"{"camera_id": 1, "gps_coordinates": [1, 2]}"#).status == 405)
