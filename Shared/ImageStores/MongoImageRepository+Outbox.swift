@@ -15,18 +15,53 @@ extension MongoImageRepository {
     enum Outbox {
         static let entries = "outbox"
         static let since = "outbox_since"
+        /// The relay that holds the record's events now, and until when (ms): see `pendingChanges`.
+        static let owner = "outbox_owner"
+        static let until = "outbox_until"
         /// Leaves the outbox out of every read of records: it is never returned nor transferred.
-        static let hidden: BSONDocument = [entries: .int32(0), since: .int32(0)]
+        static let hidden: BSONDocument = [entries: .int32(0), since: .int32(0), owner: .int32(0), until: .int32(0)]
+
+        /// Claims for `claimant` the `limit` oldest pending records (across plants) that no other
+        /// claimant holds; returns the ids it claimed, by plant. Each record's claim is an atomic
+        /// update that checks it is still claimable, so of two relays racing for one, one wins.
+        static func claim(limit: Int, for claimant: OutboxClaimant, client: MongoClient, database: String) throws(MongoError) -> [Plant: [Int64]] {
+            let now = Timestamp.now().millisecondsSinceEpoch
+            let claimable = claimable(by: claimant, now: now)
+            var candidates: [(plant: Plant, id: Int64, since: Int64)] = []
+            for plant in Plant.allCases {
+                let found = try client.images(of: plant, in: database).find(
+                    BSONDocument(pendingFields + claimable),
+                    options: MongoFindOptions(sort: [since: .int32(1)], limit: Int64(limit), projection: ["_id": .int32(0), "id": .int32(1), since: .int32(1)]))
+                for document in found { candidates.append((plant, try document.int64("id"), try document.int64(since))) }
+            }
+            let chosen = Dictionary(grouping: candidates.sorted { $0.since < $1.since }.prefix(limit), by: \.plant).mapValues { $0.map(\.id) }
+            for (plant, ids) in chosen {
+                try client.images(of: plant, in: database).updateMany(
+                    BSONDocument([("id", .document(["$in": .array(ids.map { .int64($0) })]))] + claimable),
+                    ["$set": .document([owner: .string(claimant.id), until: .int64(now + claimant.leaseMilliseconds)])])
+            }
+            return chosen
+        }
+
+        /// The records `claimant` may claim at `now` (ms): unclaimed, its own, or their lease ended.
+        static func claimable(by claimant: OutboxClaimant, now: Int64) -> [(String, BSONValue)] {
+            [("$or", .array([
+                .document([owner: .document(["$exists": .bool(false)])]),
+                .document([owner: .string(claimant.id)]),
+                .document([until: .document(["$lte": .int64(now)])]),
+            ]))]
+        }
         /// Records with events waiting; a leftover empty `outbox` (see `removePublished`) does
         /// not count.
-        static let pending: BSONDocument = [since: .document(["$exists": .bool(true)]),
-                                            "\(entries).0": .document(["$exists": .bool(true)])]
+        static let pending = BSONDocument(pendingFields)
+        static let pendingFields: [(String, BSONValue)] = [(since, .document(["$exists": .bool(true)])),
+                                                           ("\(entries).0", .document(["$exists": .bool(true)]))]
 
-        /// Creates the sparse indexes on `outbox_since` and `outbox_parked_since` of `plant`'s
-        /// collection unless they exist. (`MongoCollection.createIndex` makes no sparse index,
+        /// Creates the sparse indexes on `outbox_since`, `outbox_parked_since` and `outbox_owner`
+        /// (a relay releases its claims by it) of `plant`'s collection unless they exist. (`MongoCollection.createIndex` makes no sparse index,
         /// hence the command.)
         static func createIndex(of plant: Plant, client: MongoClient, database: String) throws(MongoError) {
-            let indexes: [BSONValue] = [since, Parked.since].map { field in
+            let indexes: [BSONValue] = [since, Parked.since, owner].map { field in
                 .document(["key": .document([field: .int32(1)]), "name": .string(field + "_1"), "sparse": .bool(true)])
             }
             _ = try client.runCommand(["createIndexes": .string(plant.collectionName), "indexes": .array(indexes)], database: database)
@@ -79,17 +114,32 @@ extension MongoImageRepository: ChangeOutbox {
     /// their events in that order, each record's in version order.
     /// Per plant, the records in `outbox_since` order until the page or the byte budget is
     /// full (so at most one server batch past it is read), then merged by that order and cut.
-    public func pendingChanges(limit: Int, maxBytes: Int) async throws(ImageError) -> [OutboxEntry] {
+    ///
+    /// A claimant first claims the oldest pending records no other claimant holds: one
+    /// `updateMany` sets `outbox_owner` and `outbox_until` (ms) on those whose claim is absent,
+    /// its own or ended, which the server does atomically per document, so of two relays racing
+    /// for a record one wins; then it reads the records it holds. (Leases run on the relays'
+    /// clocks: a replica whose clock is far ahead takes over records early, which duplicates
+    /// events but never loses any.)
+    public func pendingChanges(limit: Int, maxBytes: Int, claimant: OutboxClaimant?) async throws(ImageError) -> [OutboxEntry] {
         guard limit > 0 else { return [] }
         let database = self.database
         return try await run("outbox-pending") { client in
             let options = MongoFindOptions(sort: [Outbox.since: .int32(1)], limit: Int64(limit),
                                            projection: ["_id": .int32(0), "id": .int32(1), Outbox.entries: .int32(1), Outbox.since: .int32(1),
                                                         Parked.since: .int32(1)])
+            let claimed = try claimant.map { claimant throws(MongoError) in try Outbox.claim(limit: limit, for: claimant, client: client, database: database) }
             var records: [(since: Int64, entries: [OutboxEntry])] = []
             for plant in Plant.allCases {
+                let images = client.images(of: plant, in: database)
+                var filter = Outbox.pending
+                if let claimant, let claimed {
+                    guard let ids = claimed[plant] else { continue }
+                    filter = BSONDocument([("id", .document(["$in": .array(ids.map { .int64($0) })])), (Outbox.owner, .string(claimant.id))]
+                                          + Outbox.pendingFields)
+                }
                 var bytes = 0
-                let documents = try client.images(of: plant, in: database).find(Outbox.pending, options: options) { document in
+                let documents = try images.find(filter, options: options) { document in
                     bytes += document.byteCount
                     return bytes < maxBytes
                 }
@@ -103,6 +153,16 @@ extension MongoImageRepository: ChangeOutbox {
                 bytes += entry.envelope.count
             }
             return page
+        }
+    }
+
+    public func releaseClaims(of claimant: OutboxClaimant) async throws(ImageError) {
+        let database = self.database
+        try await run("outbox-release") { client in
+            for plant in Plant.allCases {
+                _ = try client.images(of: plant, in: database).updateMany(
+                    [Outbox.owner: .string(claimant.id)], ["$unset": .document([Outbox.owner: .string(""), Outbox.until: .string("")])])
+            }
         }
     }
 

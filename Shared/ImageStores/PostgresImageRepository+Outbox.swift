@@ -7,17 +7,49 @@ extension PostgresImageRepository: ChangeOutbox {
     /// Ordered by `seq`. A record's events are in version order: see `enqueue(_:on:)`. The
     /// byte budget is applied in the database (a running sum over the page), so envelopes past
     /// it never leave it.
-    public func pendingChanges(limit: Int, maxBytes: Int) async throws(ImageError) -> [OutboxEntry] {
-        try await run("outbox-pending") { connection in
-            try connection.query("""
-                SELECT plant, image_id, version, op, envelope,
-                       EXISTS (SELECT 1 FROM outbox_parked p WHERE p.plant = o.plant AND p.image_id = o.image_id)
-                FROM (SELECT seq, plant, image_id, version, op, envelope,
-                             sum(octet_length(envelope)) OVER (ORDER BY seq) - octet_length(envelope) AS before
-                      FROM (SELECT * FROM outbox ORDER BY seq LIMIT $1) page) o
-                WHERE before < $2 ORDER BY seq
-                """, [.int64(Int64(max(limit, 0))), .int64(Int64(max(maxBytes, 1)))], prepared: true)
-                .rows.map(OutboxEntry.init(postgresRow:))
+    ///
+    /// A claimant claims in the same statement: an upsert into `outbox_claims` that takes a
+    /// record only when unclaimed, its own, or its lease ended. Two relays claiming one record
+    /// at once meet on the primary key; the second sees the first's committed claim and
+    /// skips the record, so a record is never published by two relays at a time.
+    public func pendingChanges(limit: Int, maxBytes: Int, claimant: OutboxClaimant?) async throws(ImageError) -> [OutboxEntry] {
+        var params: [PostgresValue] = [.int64(Int64(max(limit, 0))), .int64(Int64(max(maxBytes, 1)))]
+        var (claims, page) = ("", "SELECT * FROM outbox ORDER BY seq LIMIT $1")
+        if let claimant {
+            params += [.text(claimant.id), .int64(claimant.leaseMilliseconds)]
+            claims = """
+                WITH candidates AS (
+                    SELECT DISTINCT plant, image_id FROM (
+                        SELECT plant, image_id FROM outbox o
+                        WHERE NOT EXISTS (SELECT 1 FROM outbox_claims k WHERE k.plant = o.plant AND k.image_id = o.image_id
+                                          AND k.owner <> $3 AND k.until > now())
+                        ORDER BY seq LIMIT $1) oldest),
+                claimed AS (
+                    INSERT INTO outbox_claims (plant, image_id, owner, until)
+                    SELECT plant, image_id, $3, now() + $4 * interval '1 millisecond' FROM candidates
+                    ON CONFLICT (plant, image_id) DO UPDATE SET owner = EXCLUDED.owner, until = EXCLUDED.until
+                        WHERE outbox_claims.owner = EXCLUDED.owner OR outbox_claims.until <= now()
+                    RETURNING plant, image_id)
+
+                """
+            page = "SELECT o.* FROM outbox o JOIN claimed USING (plant, image_id) ORDER BY seq LIMIT $1"
+        }
+        let sql = """
+            \(claims)SELECT plant, image_id, version, op, envelope,
+                   EXISTS (SELECT 1 FROM outbox_parked p WHERE p.plant = o.plant AND p.image_id = o.image_id)
+            FROM (SELECT seq, plant, image_id, version, op, envelope,
+                         sum(octet_length(envelope)) OVER (ORDER BY seq) - octet_length(envelope) AS before
+                  FROM (\(page)) page) o
+            WHERE before < $2 ORDER BY seq
+            """
+        return try await run("outbox-pending") { [params] connection in
+            try connection.query(sql, params, prepared: true).rows.map(OutboxEntry.init(postgresRow:))
+        }
+    }
+
+    public func releaseClaims(of claimant: OutboxClaimant) async throws(ImageError) {
+        try await run("outbox-release") { connection in
+            try connection.query("DELETE FROM outbox_claims WHERE owner = $1", [.text(claimant.id)], prepared: true)
         }
     }
 

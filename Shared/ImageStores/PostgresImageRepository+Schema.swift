@@ -62,6 +62,16 @@ extension PostgresImageRepository {
             """,
             "CREATE INDEX IF NOT EXISTS replica_waiting_since_idx ON replica_waiting (waiting_since)",
         ],
+        [
+            // Which relay publishes a record's events now (`+Outbox.swift`): one row per
+            // claimed record, until its lease ends or the relay releases it.
+            """
+            CREATE TABLE IF NOT EXISTS outbox_claims (
+                plant text NOT NULL, image_id bigint NOT NULL, owner text NOT NULL, until timestamptz NOT NULL,
+                PRIMARY KEY (plant, image_id))
+            """,
+            "CREATE INDEX IF NOT EXISTS outbox_claims_owner_idx ON outbox_claims (owner)",
+        ],
     ]
 
     /// Applies the steps not yet recorded, in one transaction under an advisory lock, so

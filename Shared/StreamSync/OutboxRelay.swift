@@ -1,3 +1,4 @@
+import Foundation
 import ImageModel
 import Kafka
 import Logging
@@ -30,6 +31,8 @@ public final class OutboxRelay: Service, Sendable {
     private let wakeUps: AsyncStream<Void>
     private let wakeUp: AsyncStream<Void>.Continuation
     private let metrics = RelayMetrics()
+    /// This relay among the replicas' relays: it publishes only records it claimed.
+    private let claimant = OutboxClaimant(id: "relay-" + UUID().uuidString, lease: OutboxRelay.claimLease)
 
     /// - Parameter limits: the largest message the producer and each topic accept.
     public init(outbox: any ChangeOutbox, producer: KafkaProducer, topics: SyncTopics, legacy: LegacyMirror? = nil,
@@ -86,15 +89,39 @@ public final class OutboxRelay: Service, Sendable {
     /// A batch read from the outbox ends once its envelopes hold this much: 500 creates with
     /// the largest JPEG would be 500 MB; 8 MiB is still hundreds of ordinary events.
     static let maxBatchBytes = 8 << 20
+    /// How long a relay's claim on a record lasts unless released: a crashed relay's records
+    /// go to the others after this. Longer than a batch ever takes (a slow database, a broker
+    /// timing out), or two relays would publish one record's events (harmless duplicates,
+    /// but duplicates).
+    static let claimLease: Duration = .seconds(30)
 
     /// Publishes one batch, parking what can never be published; returns how many events it
     /// published or parked (0: the outbox is empty).
     /// - Throws: after a transient failure, once the delivered events left the outbox: the
     ///   rest stays for the next try.
     func publishPending() async throws -> Int {
-        let entries = try await outbox.pendingChanges(limit: batchSize, maxBytes: Self.maxBatchBytes)
+        let entries = try await outbox.pendingChanges(limit: batchSize, maxBytes: Self.maxBatchBytes, claimant: claimant)
         metrics.depth.record(entries.count)
         guard !entries.isEmpty else { return 0 }
+        let start = ContinuousClock.now
+        do {
+            let count = try await publish(entries)
+            if ContinuousClock.now - start > Self.claimLease / 2 {
+                logger.warning("an outbox batch took more than half the claim lease; other relays may publish its records too",
+                               metadata: ["batch.duration": "\(ContinuousClock.now - start)", "claim.lease": "\(Self.claimLease)"])
+            }
+            try await outbox.releaseClaims(of: claimant)
+            return count
+        } catch {
+            // Released on failure too, so another relay can try at once; a failed release
+            // only delays that until the lease ends.
+            try? await outbox.releaseClaims(of: claimant)
+            throw error
+        }
+    }
+
+    /// Publishes claimed `entries`, parking what can never be published.
+    private func publish(_ entries: [OutboxEntry]) async throws -> Int {
         var plan = PublishPlan()
         for entry in entries {
             let topic = topics.topic(for: entry.plant)

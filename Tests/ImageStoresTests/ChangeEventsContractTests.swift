@@ -73,6 +73,45 @@ import Testing
         }
     }
 
+    /// Relays of several replicas divide the outbox by record: a record one holds is invisible
+    /// to the others, with all its versions, until released or its lease ends.
+    @Test(arguments: stores) func claimantsDivideTheOutboxByRecord(store: TestStore) async throws {
+        try await store.withRepository(writesChangeEvents: true) { repository in
+            let first = try await repository.create(plant: .potato, NewImage(cameraID: 1, gpsCoordinates: Self.gps, data: [0xFF]), at: Self.now)
+            for plant in [Plant.tomato, .pepper, .potato] {
+                _ = try await repository.create(plant: plant, NewImage(cameraID: 2, gpsCoordinates: Self.gps, data: [0xFF]), at: Self.now)
+            }
+            _ = try await repository.update(plant: .potato, ImageUpdate(id: first.id, cameraID: 9), at: Self.later)
+            let all = try await repository.pendingChanges(limit: 100)
+            #expect(all.count == 5)
+            func key(_ entry: OutboxEntry) -> String { "\(entry.plant.rawValue)/\(entry.imageID)" }
+
+            let a = OutboxClaimant(id: "relay-a", lease: .seconds(60))
+            let b = OutboxClaimant(id: "relay-b", lease: .seconds(60))
+            let ofA = try await repository.pendingChanges(limit: 1, maxBytes: .max, claimant: a)
+            #expect(ofA.map(key) == ["potato/\(first.id)"] && ofA.first?.version == 1)
+            let ofB = try await repository.pendingChanges(limit: 100, maxBytes: .max, claimant: b)
+            #expect(ofB.count == 3 && Set(ofB.map(key)).isDisjoint(with: ofA.map(key)), "B never sees A's record, not even version 2")
+            // A's own claim does not hide the record from A.
+            #expect(try await repository.pendingChanges(limit: 100, maxBytes: .max, claimant: a).map(\.version) == [1, 2])
+            try await repository.releaseClaims(of: a)
+            #expect(try await repository.pendingChanges(limit: 100, maxBytes: .max, claimant: b).count == 5)
+            try await repository.releaseClaims(of: b)
+
+            // A relay that died: its lease ends and another takes its records.
+            let dead = OutboxClaimant(id: "relay-dead", lease: .milliseconds(1))
+            #expect(try await repository.pendingChanges(limit: 100, maxBytes: .max, claimant: dead).count == 5)
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await repository.pendingChanges(limit: 100, maxBytes: .max, claimant: a).count == 5)
+            #expect(try await repository.pendingChanges(limit: 100, maxBytes: .max, claimant: b).isEmpty)
+            // Publishing and releasing leaves nothing claimed or pending.
+            try await repository.removePublished(all)
+            try await repository.releaseClaims(of: a)
+            #expect(try await repository.pendingChanges(limit: 100, maxBytes: .max, claimant: b).isEmpty)
+            #expect(try await repository.pendingChangeCount() == 0)
+        }
+    }
+
     @Test(arguments: stores) func eachRecordsEntriesComeInVersionOrderAcrossPlants(store: TestStore) async throws {
         try await store.withRepository(writesChangeEvents: true) { repository in
             let entries = try await ChangeEventFixtures.interleavedChanges(in: repository)

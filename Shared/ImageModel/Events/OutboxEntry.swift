@@ -34,7 +34,14 @@ public protocol ChangeOutbox: Sendable {
     /// Up to `limit` unpublished events, oldest first, ending once their envelopes hold
     /// `maxBytes` (the first always comes, whatever its size); the events of one record always
     /// in version order, each marked when an event of its record is parked.
-    func pendingChanges(limit: Int, maxBytes: Int) async throws(ImageError) -> [OutboxEntry]
+    ///
+    /// With a `claimant`, only events of records it holds a claim on: it claims (for its lease)
+    /// the oldest pending records no other claimant holds, so relays of several replicas
+    /// divide the outbox by record and never publish one record's events concurrently.
+    func pendingChanges(limit: Int, maxBytes: Int, claimant: OutboxClaimant?) async throws(ImageError) -> [OutboxEntry]
+    /// Gives up every claim of `claimant` (after a batch): the records' later events may go to
+    /// any relay.
+    func releaseClaims(of claimant: OutboxClaimant) async throws(ImageError)
     /// Removes events the broker has acknowledged; entries already removed are ignored.
     func removePublished(_ entries: [OutboxEntry]) async throws(ImageError)
     /// How many events wait.
@@ -56,9 +63,9 @@ public protocol ChangeOutbox: Sendable {
 }
 
 extension ChangeOutbox {
-    /// Up to `limit` unpublished events, whatever their size.
-    public func pendingChanges(limit: Int) async throws(ImageError) -> [OutboxEntry] {
-        try await pendingChanges(limit: limit, maxBytes: .max)
+    /// Up to `limit` unpublished events, whatever their size and claims.
+    public func pendingChanges(limit: Int, maxBytes: Int = .max) async throws(ImageError) -> [OutboxEntry] {
+        try await pendingChanges(limit: limit, maxBytes: maxBytes, claimant: nil)
     }
 }
 
@@ -101,5 +108,23 @@ public struct ParkedSummary: Sendable, Hashable {
     public init(count: Int64, oldest: Timestamp?) {
         self.count = count
         self.oldest = oldest
+    }
+}
+
+/// A relay reading the outbox among others: its claims on records last `lease` unless it
+/// releases them, so a crashed relay's records go to the others after that.
+public struct OutboxClaimant: Sendable, Hashable {
+    public let id: String
+    public let lease: Duration
+
+    public init(id: String, lease: Duration) {
+        self.id = id
+        self.lease = lease
+    }
+
+    /// The lease in whole milliseconds.
+    public var leaseMilliseconds: Int64 {
+        let (seconds, attoseconds) = lease.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

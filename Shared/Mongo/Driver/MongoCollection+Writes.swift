@@ -48,12 +48,26 @@ extension MongoCollection {
     /// Applies `update` (e.g. `{$set: {...}}`) to the first document matching `filter`; with
     /// `upsert`, inserts one when none matches.
     public func updateOne(_ filter: BSONDocument, _ update: BSONDocument, upsert: Bool = false) throws(MongoError) -> MongoUpdateResult {
+        try self.update(filter, update, upsert: upsert, call: mongoc_collection_update_one)
+    }
+
+    /// Applies `update` to every document matching `filter`, each atomically.
+    @discardableResult
+    public func updateMany(_ filter: BSONDocument, _ update: BSONDocument) throws(MongoError) -> MongoUpdateResult {
+        try self.update(filter, update, upsert: false, call: mongoc_collection_update_many)
+    }
+
+    // bson_t is imported as an opaque type, so libmongoc's update functions take OpaquePointers.
+    private typealias UpdateCall = (OpaquePointer?, OpaquePointer?, OpaquePointer?, OpaquePointer?, OpaquePointer?,
+                                    UnsafeMutablePointer<bson_error_t>?) -> Bool
+
+    private func update(_ filter: BSONDocument, _ update: BSONDocument, upsert: Bool, call: UpdateCall) throws(MongoError) -> MongoUpdateResult {
         let opts: BSONDocument = ["upsert": .bool(upsert)]
         let (ok, reply, error) = withReply { reply, error in
             withHandle { collection in
                 filter.withBSON { filter in
                     update.withBSON { update in
-                        opts.withBSON { mongoc_collection_update_one(collection, filter, update, $0, reply, error) }
+                        opts.withBSON { call(collection, filter, update, $0, reply, error) }
                     }
                 }
             }
