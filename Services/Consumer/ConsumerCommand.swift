@@ -64,7 +64,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard batching.maxBatchBytes >= 1, batching.maxMessageBytes >= 1, batching.maxWait >= .zero else {
             throw ValidationError("batch max bytes and max message bytes must be at least 1, the batch wait not negative")
         }
-        guard batching.waitingTimeout >= .seconds(1) else { throw ValidationError("the waiting timeout must be at least 1 second") }
+        // Bounded: the expiry deadline is computed in milliseconds, which a huge value would overflow.
+        guard batching.waitingTimeout >= .seconds(1), batching.waitingTimeout <= .seconds(30 * 86_400) else {
+            throw ValidationError("the waiting timeout must be 1...2592000 seconds (30 days)")
+        }
         let app = Consumer(
             settings: settings,
             store: try store.resolve(source),

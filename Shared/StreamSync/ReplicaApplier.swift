@@ -39,9 +39,7 @@ struct ReplicaApplier: Sendable {
         try await replica.park(waiting: zip(changes, plan.outcomes).compactMap { sourced, outcome in
             outcome == .waiting ? sourced.waitingChange(since: now) : nil
         })
-        let refused = try await applyIsolatingRefusals(plan.writes[...])
-        // A waiting change folded into a refused write waits on; its expiry reports it.
-        try await replica.removeWaiting(plan.resolved.filter { refused[RecordKey(plant: $0.plant, imageID: $0.imageID)] == nil })
+        let refused = try await applyRemovingResolved(plan)
         return zip(changes, plan.outcomes).map { sourced, outcome in
             guard outcome == .applied, let reason = refused[RecordKey(sourced.change)] else { return outcome }
             return .rejected("the consumer DB refused the write: \(reason)")
@@ -71,8 +69,7 @@ struct ReplicaApplier: Sendable {
             states[plant] = try await replica.replicaStates(plant: plant, ids: keys.map(\.imageID))
         }
         let plan = ReplicaPlan(changes: [], states: states, waiting: Array(events.values))
-        let refused = try await applyIsolatingRefusals(plan.writes[...])
-        try await replica.removeWaiting(plan.resolved.filter { refused[RecordKey(plant: $0.plant, imageID: $0.imageID)] == nil })
+        let refused = try await applyRemovingResolved(plan)
         let settled = Set(plan.resolved)
         for change in expired where events[WaitingKey(change)] != nil && !settled.contains(WaitingKey(change)) {
             dead.append((change, reason(change, states[change.plant]?[change.imageID]?.version)))
@@ -83,6 +80,14 @@ struct ReplicaApplier: Sendable {
             }
         }
         return dead
+    }
+
+    /// Applies the plan's writes, then removes the waiting changes it resolved; one folded into
+    /// a refused write waits on, and its expiry reports it. Returns the refused records.
+    private func applyRemovingResolved(_ plan: ReplicaPlan) async throws -> [RecordKey: String] {
+        let refused = try await applyIsolatingRefusals(plan.writes[...])
+        try await replica.removeWaiting(plan.resolved.filter { refused[RecordKey(plant: $0.plant, imageID: $0.imageID)] == nil })
+        return refused
     }
 
     /// Applies `writes`. When the database refuses the data for good (a constraint, a type, a

@@ -87,3 +87,13 @@ import Testing
         }
     }
 }
+
+/// The waiting timeout is a bounded option: an absurd value is refused at startup, with why.
+@Test(arguments: ["0", "2592001", "9223372036854775807", "-1", "soon"])
+func anAbsurdWaitingTimeoutIsRefusedAtStartup(value: String) async throws {
+    let process = try ServiceProcess("consumer", ["--store-url", "postgres://app@127.0.0.1:1/none", "--kafka-brokers", "127.0.0.1:1",
+                                                  "--port", "0", "--waiting-timeout-seconds=\(value)"])
+    let status = try await process.waitForExit()
+    #expect(status == 64, "\(process.log)")
+    #expect(process.log.contains("waiting") || process.log.contains("waiting-timeout-seconds"), "\(process.log)")
+}
