@@ -37,13 +37,19 @@ import Testing
             #expect(try await send(0..<perReplica, to: clients) == 0)
             let elapsed = ContinuousClock.now - start
             try await cluster.waitUntilInSync()
-            let metrics = String(decoding: try await cluster.consumerClient.request("GET", "/metrics").body, as: UTF8.self)
-            let consumed = metricSum(metrics, "consumer_events_consumed_total")
-            let stale = metricSum(metrics, "consumer_events_stale_total")
-            var published = 0.0
-            for client in clients {
-                let text = String(decoding: try await client.request("GET", "/metrics").body, as: UTF8.self)
-                published += metricSum(text, "image_api_image", label: #"format="envelope""#)
+            // A relay counts an event once it left the outbox, which may come after the consumer
+            // applied it (the MongoDB-compatible server is slow), and a duplicate is consumed after it
+            // is counted: the counts settle first.
+            let (consumed, stale, published) = try await eventually("relays' counts to reach the consumer's", timeout: .seconds(30)) {
+                () async throws -> (Double, Double, Double)? in
+                let metrics = String(decoding: try await cluster.consumerClient.request("GET", "/metrics").body, as: UTF8.self)
+                var published = 0.0
+                for client in clients {
+                    let text = String(decoding: try await client.request("GET", "/metrics").body, as: UTF8.self)
+                    published += metricSum(text, "image_api_image", label: #"format="envelope""#)
+                }
+                let consumed = metricSum(metrics, "consumer_events_consumed_total")
+                return published == consumed ? (consumed, metricSum(metrics, "consumer_events_stale_total"), published) : nil
             }
             // Every version of every record is one event: the distinct events to publish.
             let producer = try ImageStore.make(url: cluster.producerURL, logger: Logger(label: "leafsync.tests.relays"))
@@ -58,7 +64,7 @@ import Testing
             print("ReplicatedRelayTests \(store): 3 replicas, \(Int(rate)) change requests/s, \(distinct) events, \(Int(published)) published "
                   + "(\(Int(duplicates)) duplicates, \(String(format: "%.2f", 100 * duplicates / Double(max(distinct, 1))))%), "
                   + "\(Int(consumed)) consumed, \(Int(stale)) stale at the consumer")
-            #expect(distinct > perReplica && published == consumed && duplicates >= 0)
+            #expect(distinct > perReplica && duplicates >= 0)
             #expect(duplicates < Double(distinct) / 100, "duplicate publishes: \(duplicates) of \(distinct)")
 
             // A replica killed mid-stream: what it had not published goes out through the others.

@@ -1,6 +1,7 @@
 import Foundation
 import ImageModel
 import ImageStores
+import Kafka
 import Logging
 import SeedData
 import StoreVerification
@@ -84,10 +85,12 @@ final class SyncCluster: @unchecked Sendable {
         defer { Task { await producer.close(); await consumer.close() } }
         let comparison = StoreComparison(producer: producer, consumer: consumer, logger: logger)
         var last = ""
+        var differing: [Plant: [Int64]] = [:]
         do {
             _ = try await eventually("consumer DB equal to producer DB", timeout: timeout) { () async throws -> Bool? in
                 let report = try await comparison.compare()
                 last = report.text
+                differing = Dictionary(uniqueKeysWithValues: report.plants.map { ($0.plant, $0.details.map(\.id)) }).filter { !$0.value.isEmpty }
                 guard report.isEqual else { return nil }
                 for plant in Plant.allCases where versions {
                     let ids = try await producer.list(plant: plant, fromID: 1, limit: 100_000, filter: ImageFilter()).images.map(\.id)
@@ -98,8 +101,40 @@ final class SyncCluster: @unchecked Sendable {
                 return true
             }
         } catch {
-            throw TestFailure("\(error); last report:\n\(last)")
+            let diagnosis = (try? await diagnose(differing, producer: producer, consumer: consumer)) ?? "(no diagnosis)"
+            throw TestFailure("\(error); last report:\n\(last)\(diagnosis)")
         }
+    }
+
+    /// Where each differing record's versions are: in the producer's outbox or parked, on the
+    /// topic (offset and version of every message of its key), waiting in the consumer DB. So
+    /// a failure in CI says which hop lost or held a change.
+    private func diagnose(_ differing: [Plant: [Int64]], producer: any SyncableImageRepository,
+                          consumer: any SyncableImageRepository) async throws -> String {
+        guard !differing.isEmpty else { return "" }
+        var text = "\n--- where the differing records' versions are ---"
+        let outbox = try await producer.pendingChanges(limit: 100_000)
+        for (plant, ids) in differing.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let messages = try await KafkaTopicReader.readAll(topic: topicPrefix + plant.rawValue,
+                                                              configuration: KafkaConfiguration(bootstrapServers: [brokers]),
+                                                              timeout: .seconds(20), logger: Logger(label: "leafsync.tests.diagnosis"))
+            let produced = try await producer.replicaStates(plant: plant, ids: ids)
+            let stored = try await consumer.replicaStates(plant: plant, ids: ids)
+            let waiting = try await consumer.waitingChanges(plant: plant, ids: ids)
+            for id in ids {
+                let key = Array(String(id).utf8)
+                let onTopic = messages.filter { $0.key == key }.map { message in
+                    let eventID = message.headers.first { $0.name == ChangeEvent.Header.eventID }?.value.map { String(decoding: $0, as: UTF8.self) } ?? "?"
+                    return "\(message.partition):\(message.offset)=v\(eventID.split(separator: "-").last ?? "?")"
+                }
+                let parked = try await producer.parkedEvents(ParkedFilter(plant: plant, imageID: id), limit: 100).map(\.entry.version)
+                text += "\n\(plant.rawValue) \(id): producer v\(produced[id]?.version ?? -1), consumer v\(stored[id]?.version ?? -1)"
+                    + "; outbox \(outbox.filter { $0.plant == plant && $0.imageID == id }.map(\.version))"
+                    + "; parked \(parked); waiting \(waiting.filter { $0.imageID == id }.map { "v\($0.version)@\($0.offset)" })"
+                    + "; topic [\(onTopic.joined(separator: " "))]"
+            }
+        }
+        return text
     }
 }
 
