@@ -187,7 +187,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BatchSyncTests", dependencies: [
-            "BatchSync", "ImageModel", "ImageStores", "StoreVerification", "SeedData", "TCPRelay", "TestSupport",
+            "BatchSync", "ImageModel", "ImageStores", "Postgres", "StoreVerification", "SeedData", "TCPRelay", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HTTPClientTests", dependencies: [

@@ -11,7 +11,7 @@ struct SyncOptions: ParsableArguments {
     @Option(help: "The consumer database, same forms; it also keeps the watermark. Env LEAFSYNC_CONSUMER_URL.")
     var consumerURL: String?
 
-    @Option(help: "full (every record, every run) or incremental (records changed since the last successful run, minus the margin). Env LEAFSYNC_MODE. Default incremental.")
+    @Option(help: "full (every record, every run) or incremental (records changed since the last successful run began, in the producer DB's own order of changes). Env LEAFSYNC_MODE. Default incremental.")
     var mode: String?
 
     @Option(help: "Seconds from the end of one run to the start of the next, before --speed. Env LEAFSYNC_INTERVAL. Default 600 (LIMS).")
@@ -23,7 +23,7 @@ struct SyncOptions: ParsableArguments {
     @Option(help: "Records per read and per bulk write, 1–1000: the memory bound. Env LEAFSYNC_PAGE_SIZE. Default 200.")
     var pageSize: Int?
 
-    @Option(help: "Seconds subtracted from the watermark, to catch changes committed late with an earlier time. Env LEAFSYNC_WATERMARK_MARGIN. Default 60.")
+    @Option(help: "Seconds subtracted from a MongoDB producer's watermark (its server clock), for writes in flight and clock steps; a PostgreSQL watermark is a snapshot and needs none. Env LEAFSYNC_WATERMARK_MARGIN. Default 60.")
     var watermarkMargin: Double?
 
     @Option(help: "The job's name: the key of its watermark in the consumer DB and its name in /job/status. Env LEAFSYNC_JOB_NAME. Default db-synchronizer.")

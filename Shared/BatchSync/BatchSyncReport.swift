@@ -4,10 +4,13 @@ import ImageModel
 /// What one run of the batch sync did. Bytes are LIMS JSON sizes (`Image.transferSize`).
 public struct BatchSyncReport: Sendable, Hashable, CustomStringConvertible {
     public var mode: BatchSyncMode
-    /// The run's start, stored as the watermark once it succeeds.
+    /// The run's start.
     public var startedAt: Timestamp
-    /// The records read changed at or after this time; nil: every record was read.
-    public var since: Timestamp?
+    /// The producer DB's change horizon at the start, stored as the watermark once the run
+    /// succeeds; nil when the run failed before reading it.
+    public var horizon: ChangeHorizon?
+    /// The records read changed since this horizon; nil: every record was read.
+    public var since: ChangeHorizon?
     public var recordsRead = 0
     /// Records sent to the consumer DB in bulk writes that succeeded.
     public var recordsWritten = 0
@@ -20,14 +23,14 @@ public struct BatchSyncReport: Sendable, Hashable, CustomStringConvertible {
     public var recordsWrittenByPlant: [Plant: Int] = [:]
     public var duration: Duration = .zero
 
-    public init(mode: BatchSyncMode, startedAt: Timestamp, since: Timestamp? = nil) {
+    public init(mode: BatchSyncMode, startedAt: Timestamp, since: ChangeHorizon? = nil) {
         self.mode = mode
         self.startedAt = startedAt
         self.since = since
     }
 
     /// One line, the run's summary in the job log:
-    /// `incremental since 2026-12-01T10:00:00.000000: read 5, wrote 5, applied 5 records (195210 bytes) in 0.042 s`.
+    /// `incremental since postgres-snapshot 1203:1207:1204: read 5, wrote 5, applied 5 records (195210 bytes) in 0.042 s`.
     public var description: String {
         let scope = since.map { "since \($0)" } ?? "of every record"
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

@@ -14,9 +14,9 @@ public struct BatchSyncSettings: Sendable, Hashable {
     public var mode: BatchSyncMode
     /// Records per read and per bulk write: the memory bound of a run.
     public var pageSize: Int
-    /// Subtracted from the watermark before an incremental read: records whose change was
-    /// committed after a run had passed them, stamped with an earlier time (a slow transaction,
-    /// another host's clock), are copied by the next run. Re-copying is harmless.
+    /// Subtracted from a watermark that is a clock (MongoDB's server time) before an
+    /// incremental read: covers document writes in flight when the run began and steps of the
+    /// server's clock. A PostgreSQL snapshot is exact and needs none. Re-copying is harmless.
     public var watermarkMargin: Duration
     /// The key of the watermark in the consumer DB: jobs with other names keep their own.
     public var jobName: String

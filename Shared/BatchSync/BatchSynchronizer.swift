@@ -9,8 +9,11 @@ import Logging
 /// guarded upserts (`ImageReplica.applyReplicaWrites`), so memory holds one page whatever the
 /// size of the databases, a run that fails halfway leaves whole pages behind, and re-copying a
 /// record changes nothing: the guard never replaces a record of the same or a newer version.
-/// `incremental` reads only records changed since the last successful run started, minus
-/// `watermarkMargin`; that start is stored in the consumer DB once the run has succeeded.
+/// `incremental` reads only records changed since the producer DB's change horizon at the
+/// start of the last successful run (`ChangedImageReader.changeHorizon`), which is stored in the
+/// consumer DB once a run has succeeded. The horizon is the database's own order (a
+/// PostgreSQL snapshot, MongoDB's server clock less `watermarkMargin`), never a writer's clock,
+/// so a change that commits late or carries a skewed time is still read.
 public struct BatchSynchronizer: Sendable {
     public let producer: any ChangedImageReader
     public let consumer: any ImageReplica & SyncWatermarkStore
@@ -43,16 +46,17 @@ public struct BatchSynchronizer: Sendable {
         let started = clock.now
         var report = BatchSyncReport(mode: settings.mode, startedAt: .now())
         do {
-            report.since = try await since()
+            let horizon = try await attempt(.producer, "reading where its changes stand") { try await producer.changeHorizon() }
+            report.horizon = horizon
+            report.since = try await since(matching: horizon)
             logger.info("batch sync run started", metadata: ["sync.since": "\(report.since?.description ?? "-")"])
             for plant in settings.plants {
                 let before = (report.recordsWritten, report.recordsApplied)
                 try await copy(plant, into: &report, checkpoint: checkpoint)
                 note("\(plant.rawValue): wrote \(report.recordsWritten - before.0), applied \(report.recordsApplied - before.1) records")
             }
-            let startedAt = report.startedAt
-            try await attempt(.consumer, "storing the watermark \(startedAt)") {
-                try await consumer.setSyncWatermark(startedAt, job: settings.jobName)
+            try await attempt(.consumer, "storing the watermark \(horizon)") {
+                try await consumer.setSyncWatermark(horizon, job: settings.jobName)
             }
         } catch {
             report.duration = started.duration(to: clock.now)
@@ -69,16 +73,20 @@ public struct BatchSynchronizer: Sendable {
         return report
     }
 
-    /// Nil (read every record) in `full` mode and on the first incremental run; else the stored
-    /// watermark minus the margin.
-    private func since() async throws(BatchSyncError) -> Timestamp? {
+    /// Nil (read every record) in `full` mode, on the first incremental run, and when the stored
+    /// watermark is of another kind of store than `horizon` (the producer DB was replaced);
+    /// else the stored watermark, widened by the margin where it is a clock.
+    private func since(matching horizon: ChangeHorizon) async throws(BatchSyncError) -> ChangeHorizon? {
         guard settings.mode == .incremental else { return nil }
-        let watermark = try await attempt(.consumer, "reading the watermark") {
+        guard let watermark = try await attempt(.consumer, "reading the watermark", {
             try await consumer.syncWatermark(job: settings.jobName)
+        }) else { return nil }
+        guard watermark.kind == horizon.kind else {
+            logger.warning("the stored watermark is of another kind of producer DB; this run copies every record",
+                           metadata: ["sync.watermark": "\(watermark)", "sync.horizon": "\(horizon)"])
+            return nil
         }
-        let margin = settings.watermarkMargin.components
-        let marginMilliseconds = margin.seconds * 1000 + margin.attoseconds / 1_000_000_000_000_000
-        return watermark.map { Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch - marginMilliseconds) }
+        return watermark.widened(by: settings.watermarkMargin)
     }
 
     /// Copies the plant's records a page at a time.

@@ -13,6 +13,10 @@ extension MongoImageRepository {
     /// duplicate key (another process took that id first) makes it read the maximum again.
     /// Without `data`, copies the data of a uniformly chosen record of the plant. With
     /// `writesChangeEvents`, the document is inserted with its create event in its outbox.
+    ///
+    /// The insert is an upsert whose filter matches no document (every document has an `_id`),
+    /// so it only ever inserts, and a taken id still fails on the unique index; unlike
+    /// `insertOne`, it can have the server stamp `changed_at` in the same write.
     public func create(plant: Plant, _ new: NewImage, at time: Timestamp) async throws(ImageError) -> Image {
         let (database, logger, writesEvents) = (self.database, self.logger, self.writesChangeEvents)
         return try await createLocks[plant]!.withLock { () async throws(ImageError) -> Image in
@@ -27,7 +31,10 @@ extension MongoImageRepository {
                         ? Outbox.insertFields(ChangeEvent(created: image, plant: plant, occurredAt: Timestamp.currentMicroseconds()))
                         : []
                     do {
-                        try images.insertOne(BSONDocument(image.mongoFields + outbox))
+                        _ = try images.updateOne(["id": .int64(image.id), "_id": .document(["$exists": .bool(false)])],
+                                                 BSONDocument([("$setOnInsert", .document(BSONDocument(image.mongoFields + outbox))),
+                                                               Self.stampChange]),
+                                                 upsert: true)
                         return image
                     } catch let error as MongoError where error.isDuplicateKey {
                         logger.debug("Id taken by another writer, retrying", metadata: [
@@ -82,7 +89,7 @@ extension MongoImageRepository {
                     ? Outbox.appendOperators(ChangeEvent(changed: changed, of: next, plant: plant,
                                                          occurredAt: Timestamp.currentMicroseconds()))
                     : []
-                let update = BSONDocument([("$set", .document(BSONDocument(set)))] + outbox)
+                let update = BSONDocument([("$set", .document(BSONDocument(set))), Self.stampChange] + outbox)
                 let result = try images.updateOne(["id": .int64(id), "version": expected], update)
                 if result.matchedCount == 1 { return next }
                 logger.debug("Concurrent change, retrying", metadata: [

@@ -72,6 +72,24 @@ extension PostgresImageRepository {
             """,
             "CREATE INDEX IF NOT EXISTS outbox_claims_owner_idx ON outbox_claims (owner)",
         ],
+        [
+            // The batch sync's order of changes (`+Changes.swift`): the transaction that last
+            // changed each row, set by the database whoever writes (image-api, a script, an
+            // operator's psql), so no writer's clock or commit delay can hide a change.
+            "ALTER TABLE images ADD COLUMN IF NOT EXISTS changed_by xid8",
+            """
+            CREATE OR REPLACE FUNCTION images_stamp_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN NEW.changed_by := pg_current_xact_id(); RETURN NEW; END $$
+            """,
+            "DROP TRIGGER IF EXISTS images_stamp_change ON images",
+            "CREATE TRIGGER images_stamp_change BEFORE INSERT OR UPDATE ON images FOR EACH ROW EXECUTE FUNCTION images_stamp_change()",
+            "CREATE INDEX IF NOT EXISTS images_plant_changed_by_idx ON images (plant, changed_by)",
+            "DROP INDEX IF EXISTS images_plant_changed_idx",
+            // The watermark is the snapshot a run started from; the old time column stays
+            // readable for a db-synchronizer of an earlier release, no longer required.
+            "ALTER TABLE sync_state ADD COLUMN IF NOT EXISTS horizon_kind text, ADD COLUMN IF NOT EXISTS horizon text",
+            "ALTER TABLE sync_state ALTER COLUMN watermark DROP NOT NULL",
+        ],
     ]
 
     /// Applies the steps not yet recorded, in one transaction under an advisory lock, so

@@ -64,16 +64,25 @@ public struct ConfigurationSource: Sendable {
         return int
     }
 
+    /// A duration from 0 to `maxSeconds`, from the flag or the environment; anything else
+    /// (negative, NaN, infinite, absurdly large) is refused before it reaches arithmetic that
+    /// would trap.
     public func seconds(_ key: String, flag: Double?, default value: Double) throws -> Duration {
         let seconds: Double
         if let flag { seconds = flag } else if let text = lookup(key) {
-            guard let parsed = Double(text), parsed >= 0 else {
+            guard let parsed = Double(text) else {
                 throw ConfigurationError(key: key, message: "must be a number of seconds, not \"\(text)\"")
             }
             seconds = parsed
         } else { seconds = value }
+        guard seconds.isFinite, seconds >= 0, seconds <= Self.maxSeconds else {
+            throw ConfigurationError(key: key, message: "must be a number of seconds from 0 to \(Int(Self.maxSeconds)) (ten years), not \(seconds)")
+        }
         return .milliseconds(Int64(seconds * 1000))
     }
+
+    /// Ten years: longer than any timeout, interval or margin means, short enough for any arithmetic.
+    public static let maxSeconds: Double = 315_360_000
 }
 
 /// A setting with a value that cannot be used.

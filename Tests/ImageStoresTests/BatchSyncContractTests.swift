@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Every store as either end of the batch sync, one contract: the paged reads of records
-/// changed since a time (`ChangedImageReader`, the producer DB) and the watermark
+/// changed since a horizon (`ChangedImageReader`, the producer DB) and the watermark
 /// (`SyncWatermarkStore`, the consumer DB). Against the real servers, a namespace per test.
 @Suite struct BatchSyncContractTests {
     static let stores = TestStore.allCases
@@ -37,32 +37,73 @@ import Testing
         }
     }
 
-    @Test(arguments: stores) func sinceSelectsByUpdatedAtOrCreatedAtWhenNeverUpdated(store: TestStore) async throws {
+    /// What changed after a horizon is read, whatever time its writer stamped on it: the
+    /// order is the database's own, not a clock of image-api.
+    @Test(arguments: stores) func changesAfterAHorizonAreReadWhateverTimeTheWriterGaveThem(store: TestStore) async throws {
         try await store.withRepository { repository in
             try await Self.fill(repository)
-            // At or after t0 + 4 s: 2 and 5 (updated later), 4 and 6 (never updated, created then or later).
-            #expect(try await repository.changedImages(plant: .potato, since: Self.at(4), afterID: .min, limit: 10).map(\.id) == [2, 4, 5, 6])
-            #expect(try await repository.changedImages(plant: .potato, since: Self.at(4), afterID: 2, limit: 2).map(\.id) == [4, 5])
-            #expect(try await repository.changedImages(plant: .potato, since: Self.at(100), afterID: .min, limit: 10).map(\.id) == [2, 5])
-            #expect(try await repository.changedImages(plant: .potato, since: Self.at(101), afterID: .min, limit: 10).isEmpty)
-            #expect(try await repository.changedImages(plant: .tomato, since: Self.at(101), afterID: .min, limit: 10).map(\.id) == [1])
+            let before = try await repository.changeHorizon()
+            #expect(try await repository.changedImages(plant: .potato, since: before, afterID: .min, limit: 10).isEmpty)
 
-            let updated = try #require(try await repository.update(plant: .potato, ImageUpdate(id: 1, isActive: true), at: Self.at(300)))
-            #expect(try await repository.changedImages(plant: .potato, since: Self.at(300), afterID: .min, limit: 10) == [updated])
+            // A writer whose clock is years behind: its times are older than every record's.
+            let updated = try #require(try await repository.update(plant: .potato, ImageUpdate(id: 5, cameraID: 99), at: Self.at(-100_000_000)))
+            let created = try await repository.create(plant: .potato, NewImage(cameraID: 1, gpsCoordinates: GPSCoordinates(latitude: 1, longitude: 2)),
+                                                      at: Self.at(-100_000_000))
+            _ = try await repository.softDelete(plant: .tomato, id: 1, at: Self.at(-100_000_000))
+            #expect(try await repository.changedImages(plant: .potato, since: before, afterID: .min, limit: 10) == [updated, created])
+            #expect(try await repository.changedImages(plant: .potato, since: before, afterID: 5, limit: 10) == [created])
+            #expect(try await repository.changedImages(plant: .tomato, since: before, afterID: .min, limit: 10).map(\.id) == [1])
+
+            let after = try await repository.changeHorizon()
+            for plant in Plant.allCases {
+                #expect(try await repository.changedImages(plant: plant, since: after, afterID: .min, limit: 10).isEmpty)
+            }
+        }
+    }
+
+    @Test(arguments: stores) func aHorizonOfAnotherStoreIsRefused(store: TestStore) async throws {
+        try await store.withRepository { repository in
+            let foreign: ChangeHorizon = store == .postgres ? .serverClock(Self.t0) : .postgresSnapshot("10:10:")
+            await #expect(throws: ImageError.self) {
+                try await repository.changedImages(plant: .potato, since: foreign, afterID: .min, limit: 10)
+            }
+        }
+    }
+
+    /// PostgreSQL stamps a row whoever writes it (a trigger), seeding included. A MongoDB
+    /// document LeafSync never wrote (LIMS's, seeded) has no `changed_at`: its `updated_at`, or
+    /// `created_at` where it was never updated, stands in.
+    @Test(arguments: stores) func recordsWrittenByOtherMeansAreRead(store: TestStore) async throws {
+        try await store.withRepository { repository in
+            switch store {
+            case .postgres:
+                let before = try await repository.changeHorizon()
+                try await Self.fill(repository)
+                #expect(try await repository.changedImages(plant: .potato, since: before, afterID: .min, limit: 10).map(\.id) == [1, 2, 3, 4, 5, 6])
+            case .mongo:
+                try await Self.fill(repository)
+                // At or after t0 + 4 s: 2 and 5 (updated later), 4 and 6 (never updated, created then or later).
+                #expect(try await repository.changedImages(plant: .potato, since: .serverClock(Self.at(4)), afterID: .min, limit: 10).map(\.id) == [2, 4, 5, 6])
+                #expect(try await repository.changedImages(plant: .potato, since: .serverClock(Self.at(4)), afterID: 2, limit: 2).map(\.id) == [4, 5])
+                #expect(try await repository.changedImages(plant: .potato, since: .serverClock(Self.at(101)), afterID: .min, limit: 10).isEmpty)
+                #expect(try await repository.changedImages(plant: .tomato, since: .serverClock(Self.at(101)), afterID: .min, limit: 10).map(\.id) == [1])
+            }
         }
     }
 
     @Test(arguments: stores) func aWatermarkIsKeptPerJobUntilReplacedOrRemoved(store: TestStore) async throws {
         try await store.withRepository { repository in
+            let (first, second, other): (ChangeHorizon, ChangeHorizon, ChangeHorizon) =
+                (.postgresSnapshot("100:104:100,102"), .serverClock(Self.at(2)), .postgresSnapshot("7:7:"))
             #expect(try await repository.syncWatermark(job: "sync") == nil)
-            try await repository.setSyncWatermark(Self.at(1), job: "sync")
-            try await repository.setSyncWatermark(Self.at(5), job: "other")
-            #expect(try await repository.syncWatermark(job: "sync") == Self.at(1))
-            try await repository.setSyncWatermark(Self.at(2), job: "sync")
-            #expect(try await repository.syncWatermark(job: "sync") == Self.at(2))
-            #expect(try await repository.syncWatermark(job: "other") == Self.at(5))
+            try await repository.setSyncWatermark(first, job: "sync")
+            try await repository.setSyncWatermark(other, job: "other")
+            #expect(try await repository.syncWatermark(job: "sync") == first)
+            try await repository.setSyncWatermark(second, job: "sync")
+            #expect(try await repository.syncWatermark(job: "sync") == second)
+            #expect(try await repository.syncWatermark(job: "other") == other)
             try await repository.migrate()
-            #expect(try await repository.syncWatermark(job: "sync") == Self.at(2))
+            #expect(try await repository.syncWatermark(job: "sync") == second)
             try await repository.removeAll()
             #expect(try await repository.syncWatermark(job: "sync") == nil)
         }

@@ -36,9 +36,20 @@ import Testing
         ["LEAFSYNC_PORT": "eighty"],
         ["LEAFSYNC_LOG_LEVEL": "loud"],
         ["LEAFSYNC_IDLE_TIMEOUT": "-1"],
+        ["LEAFSYNC_IDLE_TIMEOUT": "inf"],
+        ["LEAFSYNC_IDLE_TIMEOUT": "nan"],
+        ["LEAFSYNC_IDLE_TIMEOUT": "1e300"],
+        ["LEAFSYNC_IDLE_TIMEOUT": "315360000.5"],
     ])
     func invalidSettingsAreErrors(environment: [String: String]) {
         #expect(throws: ConfigurationError.self) { try ServerOptions.parse([]).resolve(defaultPort: 8080, environment: environment) }
+    }
+
+    /// Flags are checked like the environment: a negative or absurd number of seconds was
+    /// converted unchecked and trapped.
+    @Test(arguments: ["--idle-timeout=-1", "--idle-timeout=inf", "--header-timeout=1e19", "--shutdown-grace=nan"])
+    func invalidSecondsFlagsAreErrors(flag: String) {
+        #expect(throws: ConfigurationError.self) { try ServerOptions.parse([flag]).resolve(defaultPort: 8080, environment: [:]) }
     }
 
     @Test func secondsBecomeDurationsInTheHTTPConfiguration() throws {
