@@ -23,8 +23,10 @@ final class SyncCluster: @unchecked Sendable {
     private(set) var apiClient = ServiceClient(port: 0)
     private(set) var consumerClient = ServiceClient(port: 0)
 
-    init(producerURL: String, consumerURL: String) throws {
-        guard let brokers = ProcessInfo.processInfo.environment["LEAFSYNC_KAFKA_BROKERS"], !brokers.isEmpty else {
+    /// - Parameter brokers: the broker the services use; by default the suite's
+    ///   (`LEAFSYNC_KAFKA_BROKERS`).
+    init(producerURL: String, consumerURL: String, brokers: String? = nil) throws {
+        guard let brokers = brokers ?? ProcessInfo.processInfo.environment["LEAFSYNC_KAFKA_BROKERS"], !brokers.isEmpty else {
             throw TestFailure("LEAFSYNC_KAFKA_BROKERS is not set: the sync tests need the real broker")
         }
         self.producerURL = producerURL
@@ -34,10 +36,11 @@ final class SyncCluster: @unchecked Sendable {
 
     /// Runs `body` with a cluster over fresh namespaces of `producer` and `consumer`; stops the
     /// processes and drops the namespaces afterwards.
-    static func with(producer: TestStore, consumer: TestStore, _ body: (SyncCluster) async throws -> Void) async throws {
+    static func with(producer: TestStore, consumer: TestStore, brokers: String? = nil,
+                     _ body: (SyncCluster) async throws -> Void) async throws {
         try await producer.withFreshURL { producerURL, _ in
             try await consumer.withFreshURL { consumerURL, _ in
-                let cluster = try SyncCluster(producerURL: producerURL, consumerURL: consumerURL)
+                let cluster = try SyncCluster(producerURL: producerURL, consumerURL: consumerURL, brokers: brokers)
                 defer { cluster.stopAll() }
                 do {
                     try await body(cluster)
