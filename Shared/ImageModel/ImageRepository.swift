@@ -13,13 +13,12 @@ public protocol ImageRepository: Sendable {
     func setDeployed() async throws
 
     func image(plant: Plant, id: Int64) async throws -> Image?
-    /// Number of records of the plant, deleted ones included (as LIMS counted).
-    func total(plant: Plant) async throws -> Int64
     /// A uniformly chosen record that matches `filter`, or nil if none does.
     func random(plant: Plant, filter: ImageFilter) async throws -> Image?
-    /// Up to `limit` records with `id >= fromID` matching `filter`, by ascending id, and the
-    /// number of all records that match `filter`.
-    func list(plant: Plant, fromID: Int64, limit: Int, filter: ImageFilter) async throws -> (images: [Image], total: Int64)
+    /// Up to `limit` records with `id >= fromID` matching `filter`, by ascending id.
+    func listPage(plant: Plant, fromID: Int64, limit: Int, filter: ImageFilter) async throws -> [Image]
+    /// The number of records of the plant that match `filter`.
+    func count(plant: Plant, filter: ImageFilter) async throws -> Int64
 
     /// Stores a new record with the next id of the plant (no gaps, no duplicates, also under
     /// concurrent creates). Without `data` it copies the data of a random existing record;
@@ -37,4 +36,18 @@ public protocol ImageRepository: Sendable {
     func removeAll() async throws
     /// Releases connections; the repository is unusable afterwards.
     func close() async
+}
+
+extension ImageRepository {
+    /// Number of records of the plant, deleted ones included (as LIMS counted).
+    public func total(plant: Plant) async throws -> Int64 {
+        try await count(plant: plant, filter: ImageFilter())
+    }
+
+    /// Up to `limit` records with `id >= fromID` matching `filter`, by ascending id, and the
+    /// number of all records that match `filter`: LIMS's list answer.
+    public func list(plant: Plant, fromID: Int64, limit: Int, filter: ImageFilter) async throws -> (images: [Image], total: Int64) {
+        let images = try await listPage(plant: plant, fromID: fromID, limit: limit, filter: filter)
+        return (images, try await count(plant: plant, filter: filter))
+    }
 }

@@ -6,8 +6,8 @@ import ImageModel
 /// of JSON, which sixteen readers at once would otherwise hold in memory together. A page is
 /// `pageSize` records (~1 MB of JSON with LIMS-sized JPEGs); concurrent page reads are bounded
 /// by the store's pool. Pages continue from the last id sent, so a record created meanwhile
-/// may appear and `total_images` is the first page's count, as one read of a changing table
-/// would give.
+/// may appear and `total_images` is counted once, with the first page, as one read of a
+/// changing table would give.
 actor ListPages {
     static let pageSize = 25
 
@@ -40,7 +40,7 @@ actor ListPages {
             images = page
             self.page = nil
         } else if remaining > 0, let nextID {
-            images = try await repository.list(plant: plant, fromID: nextID, limit: min(remaining, Self.pageSize), filter: filter).images
+            images = try await repository.listPage(plant: plant, fromID: nextID, limit: min(remaining, Self.pageSize), filter: filter)
         } else {
             images = []
         }

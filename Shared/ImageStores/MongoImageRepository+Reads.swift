@@ -12,11 +12,6 @@ extension MongoImageRepository {
         }
     }
 
-    public func total(plant: Plant) async throws(ImageError) -> Int64 {
-        let database = self.database
-        return try await run("total") { try $0.images(of: plant, in: database).countDocuments() }
-    }
-
     /// Counts the matches and reads the one at a random offset in id order (no `$sample`,
     /// which test servers may lack). A record removed between the two reads makes it try again.
     public func random(plant: Plant, filter: ImageFilter) async throws(ImageError) -> Image? {
@@ -37,19 +32,22 @@ extension MongoImageRepository {
         }
     }
 
-    public func list(plant: Plant, fromID: Int64, limit: Int, filter: ImageFilter) async throws(ImageError) -> (images: [Image], total: Int64) {
-        let database = self.database
-        let conditions = Self.conditions(filter)
+    public func listPage(plant: Plant, fromID: Int64, limit: Int, filter: ImageFilter) async throws(ImageError) -> [Image] {
+        // The server reads limit 0 as "no limit"; no page was asked for.
+        guard limit > 0 else { return [] }
+        let (database, conditions) = (self.database, Self.conditions(filter))
         return try await run("list") { client in
-            let images = client.images(of: plant, in: database)
-            var page: [Image] = []
-            // The server reads limit 0 as "no limit"; no page was asked for.
-            if limit > 0 {
-                page = try images.find(BSONDocument([("id", .document(["$gte": .int64(fromID)]))] + conditions),
-                                       options: MongoFindOptions(sort: Self.byID, limit: Int64(limit), projection: Outbox.hidden))
-                    .map(Image.init(mongoDocument:))
-            }
-            return (page, try images.countDocuments(BSONDocument(conditions)))
+            try client.images(of: plant, in: database)
+                .find(BSONDocument([("id", .document(["$gte": .int64(fromID)]))] + conditions),
+                      options: MongoFindOptions(sort: Self.byID, limit: Int64(limit), projection: Outbox.hidden))
+                .map(Image.init(mongoDocument:))
+        }
+    }
+
+    public func count(plant: Plant, filter: ImageFilter) async throws(ImageError) -> Int64 {
+        let (database, conditions) = (self.database, Self.conditions(filter))
+        return try await run("count") { client in
+            try client.images(of: plant, in: database).countDocuments(BSONDocument(conditions))
         }
     }
 

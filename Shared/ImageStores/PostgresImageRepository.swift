@@ -66,13 +66,6 @@ public final class PostgresImageRepository: ImageRepository {
         }
     }
 
-    public func total(plant: Plant) async throws(ImageError) -> Int64 {
-        try await translatingErrors("total") {
-            try await pool.query("SELECT count(*) FROM images WHERE plant = $1", [.text(plant.rawValue)], prepared: true)
-                .scalar(Int64.self)
-        }
-    }
-
     /// One statement: counts the matching rows and skips a uniformly random number of them in
     /// id order, both under the same snapshot. Skipped rows are never detoasted, so only the
     /// chosen image's data is read.
@@ -86,17 +79,22 @@ public final class PostgresImageRepository: ImageRepository {
         }
     }
 
-    public func list(plant: Plant, fromID: Int64, limit: Int, filter: ImageFilter) async throws(ImageError) -> (images: [Image], total: Int64) {
+    public func listPage(plant: Plant, fromID: Int64, limit: Int, filter: ImageFilter) async throws(ImageError) -> [Image] {
         let (condition, params) = Self.condition(plant: plant, filter: filter)
         let page = params + [.int64(fromID), .int64(Int64(max(limit, 0)))]
         return try await run("list") { connection in
-            let images = try connection.query("""
+            try connection.query("""
                 SELECT \(Self.imageColumns) FROM images WHERE \(condition) AND id >= $\(page.count - 1)
                 ORDER BY id LIMIT $\(page.count)
                 """, page, prepared: true).rows.map(Image.init(postgresRow:))
-            let total = try connection.query("SELECT count(*) FROM images WHERE \(condition)", params, prepared: true)
-                .scalar(Int64.self)
-            return (images, total)
+        }
+    }
+
+    /// Through the pool's `query`, which an HTTP handler's event loop serves without a thread hop.
+    public func count(plant: Plant, filter: ImageFilter) async throws(ImageError) -> Int64 {
+        let (condition, params) = Self.condition(plant: plant, filter: filter)
+        return try await translatingErrors("count") {
+            try await pool.query("SELECT count(*) FROM images WHERE \(condition)", params, prepared: true).scalar(Int64.self)
         }
     }
 

@@ -67,7 +67,7 @@ import Testing
             print("LongOutageMemoryTests: \(created.load(ordering: .relaxed)) creates of 96 KB during a \(Self.outage) outage; "
                   + "consumer RSS idle \(idle >> 20) MiB, peak \(peak >> 20) MiB")
             #expect(peak < Self.rssLimit, "consumer RSS peaked at \(peak) bytes")
-            #expect(created.load(ordering: .relaxed) > 100)
+            #expect(created.load(ordering: .relaxed) > 30, "creates must flow during the outage")
             #expect(metricSum(metrics, "consumer_events_dead_lettered_total") == 0)
             #expect(consumer.process.isRunning)
         }
