@@ -28,10 +28,12 @@ import Testing
 
             let start = ContinuousClock.now
             let tally = Tally()
-            // 16 lanes alternate between the replicas, as behind a load balancer.
+            // Lanes alternate between the replicas, as behind a load balancer. The
+            // MongoDB-compatible server takes ~20 writes/s: more lanes would only queue at it
+            // and starve the suite's other tests of it.
             let writers = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for _ in 0..<16 {
+                    for _ in 0..<(store == .postgres ? 16 : 4) {
                         group.addTask {
                             while ContinuousClock.now - start < Self.duration {
                                 let index = tally.sent.add(1, ordering: .relaxed).newValue
