@@ -58,8 +58,8 @@ struct SyncDatabases: Sendable {
     init(producerURL: String, consumerURL: String) throws {
         self.producerURL = producerURL
         self.consumerURL = consumerURL
-        producer = try ImageStore.make(url: producerURL, logger: SyncPairing.logger)
-        consumer = try ImageStore.make(url: consumerURL, logger: SyncPairing.logger)
+        producer = try TestStore.client(url: producerURL, logger: SyncPairing.logger)
+        consumer = try TestStore.client(url: consumerURL, logger: SyncPairing.logger)
     }
 
     /// An engine from this producer to this consumer; pages of 8 make 30 records four pages.

@@ -388,8 +388,8 @@ import Testing
         _ store: TestStore, _ body: (any SyncableImageRepository, any SyncableImageRepository) async throws -> Void
     ) async throws {
         try await store.withFreshURL { url, _ in
-            let repository = try ImageStore.make(url: url, writesChangeEvents: true, logger: TestStore.logger)
-            let other = try ImageStore.make(url: url, writesChangeEvents: true, logger: TestStore.logger)
+            let repository = try TestStore.client(url: url, writesChangeEvents: true, logger: TestStore.logger)
+            let other = try TestStore.client(url: url, writesChangeEvents: true, logger: TestStore.logger)
             do {
                 try await repository.migrate()
                 try await body(repository, other)

@@ -22,8 +22,8 @@ import Testing
                               _ body: (_ producerURL: String, _ consumerURL: String, _ comparison: StoreComparison) async throws -> Void) async throws {
         try await producer.withFreshURL { producerURL, _ in
             try await consumer.withFreshURL { consumerURL, _ in
-                let producerDB = try ImageStore.make(url: producerURL, logger: logger)
-                let consumerDB = try ImageStore.make(url: consumerURL, logger: logger)
+                let producerDB = try TestStore.client(url: producerURL, logger: logger)
+                let consumerDB = try TestStore.client(url: consumerURL, logger: logger)
                 defer { Task { await producerDB.close(); await consumerDB.close() } }
                 try await producerDB.migrate()
                 let seeds = SeedImages(jpegs: try LeafJPEGs(), seed: 3)
@@ -111,7 +111,7 @@ import Testing
             _ = try await first.waitForExit()
             #expect(first.log.contains("batch sync run succeeded") == false, "the run ended before the kill: make it longer")
 
-            let consumer = try ImageStore.make(url: consumerURL, logger: Self.logger)
+            let consumer = try TestStore.client(url: consumerURL, logger: Self.logger)
             defer { Task { await consumer.close() } }
             #expect(try await consumer.syncWatermark(job: "db-synchronizer") == nil)
             #expect(try await consumer.total(plant: .potato) < 200)

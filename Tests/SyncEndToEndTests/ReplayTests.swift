@@ -39,7 +39,7 @@ import Testing
             // The update comes after its create was dead-lettered: it waits for it.
             _ = try await producer.send([update])
             await producer.close()
-            let replica = try ImageStore.make(url: cluster.consumerURL, logger: logger)
+            let replica = try TestStore.client(url: cluster.consumerURL, logger: logger)
             defer { Task { await replica.close() } }
             _ = try await eventually("the update of tomato 5 waiting", timeout: .seconds(30)) {
                 try await replica.waitingSummary().count == 1 ? true : nil

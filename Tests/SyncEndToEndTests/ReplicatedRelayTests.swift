@@ -52,7 +52,7 @@ import Testing
                 return published == consumed ? (consumed, metricSum(metrics, "consumer_events_stale_total"), published) : nil
             }
             // Every version of every record is one event: the distinct events to publish.
-            let producer = try ImageStore.make(url: cluster.producerURL, logger: Logger(label: "leafsync.tests.relays"))
+            let producer = try TestStore.client(url: cluster.producerURL, logger: Logger(label: "leafsync.tests.relays"))
             var distinct: Int64 = 0
             for plant in Plant.allCases {
                 distinct += try await producer.replicaStates(plant: plant, ids: Array(1...20)).values.reduce(0) { $0 + $1.version }

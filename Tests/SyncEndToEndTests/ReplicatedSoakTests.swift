@@ -73,7 +73,7 @@ import Testing
             // record at least as many versions as distinct acknowledged states (a change that
             // changed nothing answers with the same `updated_at`).
             let acknowledged = tally.acks.withLock { $0 }
-            let consumer = try ImageStore.make(url: cluster.consumerURL, logger: Logger(label: "leafsync.tests.soak"))
+            let consumer = try TestStore.client(url: cluster.consumerURL, logger: Logger(label: "leafsync.tests.soak"))
             var missingCreates = 0, missingChanges = 0
             for plant in Plant.allCases {
                 let states = try await consumer.replicaStates(plant: plant, ids: Array(1...Int64(Self.perPlant)) + acknowledged.created[plant, default: []])
@@ -117,8 +117,8 @@ import Testing
     /// so the same version read later means the same change).
     static func sampleWhileRunning(_ cluster: SyncCluster, until end: ContinuousClock.Instant) async throws -> (samples: Int, compared: Int, mismatched: Int) {
         let logger = Logger(label: "leafsync.tests.soak")
-        let producer = try ImageStore.make(url: cluster.producerURL, logger: logger)
-        let consumer = try ImageStore.make(url: cluster.consumerURL, logger: logger)
+        let producer = try TestStore.client(url: cluster.producerURL, logger: logger)
+        let consumer = try TestStore.client(url: cluster.consumerURL, logger: logger)
         defer { Task { await producer.close(); await consumer.close() } }
         var result = (samples: 0, compared: 0, mismatched: 0)
         while ContinuousClock.now < end {

@@ -83,8 +83,8 @@ final class SyncCluster: @unchecked Sendable {
     func waitUntilInSync(timeout: Duration = .seconds(60), versions: Bool = true) async throws {
         var logger = Logger(label: "leafsync.tests.sync")
         logger.logLevel = .warning
-        let producer = try ImageStore.make(url: producerURL, logger: logger)
-        let consumer = try ImageStore.make(url: consumerURL, logger: logger)
+        let producer = try TestStore.client(url: producerURL, logger: logger)
+        let consumer = try TestStore.client(url: consumerURL, logger: logger)
         defer { Task { await producer.close(); await consumer.close() } }
         let comparison = StoreComparison(producer: producer, consumer: consumer, logger: logger)
         var last = ""

@@ -46,7 +46,7 @@ import Testing
                 return status == 200 && text.contains(#""is_active":true"#) ? text : nil
             }
             #expect(body.contains(#""disease":"Late Blight""#), "\(body)")
-            let replica = try ImageStore.make(url: cluster.consumerURL, logger: logger)
+            let replica = try TestStore.client(url: cluster.consumerURL, logger: logger)
             #expect(try await replica.replicaStates(plant: .potato, ids: [7])[7]?.version == 3)
             #expect(try await replica.waitingSummary().count == 0)
             await replica.close()

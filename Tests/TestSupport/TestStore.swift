@@ -68,7 +68,7 @@ public enum TestStore: String, CaseIterable, Sendable {
     public func withRepository(writesChangeEvents: Bool = false,
                                _ body: (any SyncableImageRepository) async throws -> Void) async throws {
         try await withFreshURL { url, _ in
-            let repository = try ImageStore.make(url: url, writesChangeEvents: writesChangeEvents, logger: Self.logger)
+            let repository = try Self.client(url: url, writesChangeEvents: writesChangeEvents)
             do {
                 try await repository.migrate()
                 try await body(repository)
@@ -78,6 +78,18 @@ public enum TestStore: String, CaseIterable, Sendable {
             }
             await repository.close()
         }
+    }
+
+    /// A store client for a test's own reads and writes. Against the MongoDB-compatible test
+    /// server (a Python server, which under the parallel suite can take seconds to answer a new
+    /// connection) it waits up to 20 s for the server; services keep the 2 s default and retry,
+    /// a test's one call would fail instead.
+    public static func client(url: String, writesChangeEvents: Bool = false, logger: Logger = logger) throws -> any SyncableImageRepository {
+        var url = url
+        if url.hasPrefix("mongodb://"), !url.lowercased().contains("serverselectiontimeoutms") {
+            url += (url.contains("?") ? "&" : "?") + "serverSelectionTimeoutMS=20000"
+        }
+        return try ImageStore.make(url: url, writesChangeEvents: writesChangeEvents, logger: logger)
     }
 
     /// A repository pointed at a closed port.
