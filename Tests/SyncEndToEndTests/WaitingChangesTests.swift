@@ -11,6 +11,9 @@ import Testing
 /// comes, and are dead-lettered with that reason when it never does.
 @Suite(.serialized) struct WaitingChangesTests {
     let logger = Logger(label: "leafsync.tests.waiting")
+    /// How long a step may take: a message's way through the MongoDB-compatible server took
+    /// over 30 s once in CI, beside the parallel suite's long multi-process tests.
+    static let wait: Duration = .seconds(90)
 
     @Test(arguments: [TestStore.postgres, .mongo])
     func anUpdateBeforeItsCreateWaitsThenAppliesOrExpires(store: TestStore) async throws {
@@ -30,7 +33,7 @@ import Testing
 
             // Version 2 first: it waits, and says so.
             _ = try await producer.send([update(7, 2, ImagePatch(disease: "Late Blight", updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_002_000)))])
-            _ = try await eventually("one waiting change", timeout: .seconds(30)) {
+            _ = try await eventually("one waiting change", timeout: Self.wait) {
                 metricSum(try await metrics(), "consumer_waiting_changes") == 1 ? true : nil
             }
             #expect(try await cluster.consumerClient.request("GET", "/image-plant/potato/7").status == 404)
@@ -40,7 +43,7 @@ import Testing
                 KafkaOutgoingMessage(topic: potato, key: Array("7".utf8), value: ChangeEvent(created: record, plant: .potato, occurredAt: 1).envelope),
                 update(7, 3, ImagePatch(isActive: true, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_003_000))),
             ])
-            let body = try await eventually("image 7 at version 3", timeout: .seconds(30)) { () async throws -> String? in
+            let body = try await eventually("image 7 at version 3", timeout: Self.wait) { () async throws -> String? in
                 let (status, body) = try await cluster.consumerClient.request("GET", "/image-plant/potato/7")
                 let text = String(decoding: body, as: UTF8.self)
                 return status == 200 && text.contains(#""is_active":true"#) ? text : nil
@@ -53,11 +56,11 @@ import Testing
 
             // Version 5 before 4: it waits for 4, then both apply.
             _ = try await producer.send([update(7, 5, ImagePatch(cameraID: 55, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_005_000)))])
-            _ = try await eventually("version 5 waiting", timeout: .seconds(30)) {
+            _ = try await eventually("version 5 waiting", timeout: Self.wait) {
                 metricSum(try await metrics(), "consumer_waiting_changes") == 1 ? true : nil
             }
             _ = try await producer.send([update(7, 4, ImagePatch(percentage: 0.5, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_004_000)))])
-            let patched = try await eventually("image 7 at version 5", timeout: .seconds(30)) { () async throws -> String? in
+            let patched = try await eventually("image 7 at version 5", timeout: Self.wait) { () async throws -> String? in
                 let text = String(decoding: try await cluster.consumerClient.request("GET", "/image-plant/potato/7").body, as: UTF8.self)
                 return text.contains(#""camera_id":55"#) ? text : nil
             }
@@ -77,7 +80,7 @@ import Testing
             let gapReason = reasons[afterGap.value ?? []] ?? ""
             #expect(gapReason.contains("for version 6, which never arrived (the consumer DB holds version 5)"), "\(gapReason)")
             #expect(letters.allSatisfy { $0.header(DeadLetterHeader.topic) == potato })
-            _ = try await eventually("no waiting change", timeout: .seconds(30)) {
+            _ = try await eventually("no waiting change", timeout: Self.wait) {
                 metricSum(try await metrics(), "consumer_waiting_changes") == 0 ? true : nil
             }
             let text = try await metrics()
