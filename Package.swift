@@ -183,7 +183,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyncEndToEndTests", dependencies: [
-            "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "TCPRelay", "TestSupport",
+            "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "StreamSync", "TCPRelay", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BatchSyncTests", dependencies: [

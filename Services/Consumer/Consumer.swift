@@ -33,17 +33,24 @@ struct Consumer {
 
         let deadLetters = try KafkaProducer(configuration: kafka.configuration, logger: logger)
         let health = SyncHealth()
-        let changes = try ChangeConsumer(configuration: kafka.configuration, groupID: groupID, deadLetters: deadLetters,
-                                         replica: repository, topics: kafka.topics, batching: batching, health: health,
-                                         logger: logger)
-
         let router = buildRouter(repository: repository, health: health, logger: logger)
         let server = HTTPServer(configuration: settings.httpConfiguration, responder: router, logger: logger)
         let port = try server.start()
         logger.info("listening", metadata: ["http.host": "\(settings.host)", "http.port": "\(port)"])
 
-        // Reverse order on shutdown: the consumer finishes and commits its batch and leaves the
-        // group while reads are still served; then the server stops.
+        // The group is joined only once no bootstrap of it is unfinished (`/ready` says why
+        // meanwhile, `/ping` answers). Reverse order on shutdown: the consumer finishes and
+        // commits its batch and leaves the group while reads are still served; then the
+        // server stops.
+        let changes = StreamService { [self] in
+            let finished = try await cancelWhenGracefulShutdown {
+                try await ConsumerBootstrap.waitUntilFinished(group: groupID, store: repository, health: health, logger: logger)
+            }
+            guard finished else { return }
+            try await ChangeConsumer(configuration: kafka.configuration, groupID: groupID, deadLetters: deadLetters,
+                                     replica: repository, topics: kafka.topics, batching: batching, health: health,
+                                     logger: logger).run()
+        }
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: HTTPServerService(server: server)), .init(service: changes)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -67,4 +74,11 @@ struct Consumer {
         DocsController(title: "LeafSync Consumer", access: .readOnly).register(on: router)
         return router.buildResponder()
     }
+}
+
+/// The stream as a lifecycle service, started by `body` when the group runs.
+private struct StreamService: Service {
+    let body: @Sendable () async throws -> Void
+
+    func run() async throws { try await body() }
 }

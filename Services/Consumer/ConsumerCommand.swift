@@ -3,19 +3,22 @@ import ServiceKit
 import StreamSync
 
 /// `consumer`: applies the change events of Kafka to the consumer database and serves the
-/// read endpoints from it (`serve`, the default); `dead-letters` lists and replays what it
-/// dead-lettered.
+/// read endpoints from it (`serve`, the default); `bootstrap` fills a new consumer DB while
+/// writes go on; `dead-letters` lists and replays what it dead-lettered.
 @main
 struct ConsumerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consumer",
         abstract: "The LeafSync consumer: applies change events from Kafka to the consumer DB and serves its read API.",
-        subcommands: [ServeCommand.self, DeadLettersCommand.self],
+        subcommands: [ServeCommand.self, BootstrapCommand.self, DeadLettersCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
 
 /// Consumes, applies and serves.
 struct ServeCommand: AsyncParsableCommand {
+    /// LIMS's consumer group.
+    static let defaultGroupID = "pepper-potato-tomato-group"
+
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Apply change events to the consumer DB and serve its read API (the default).",
@@ -72,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
             settings: settings,
             store: try store.resolve(source),
             kafka: kafkaSettings,
-            groupID: source.string("group_id", flag: groupID, default: "pepper-potato-tomato-group"),
+            groupID: source.string("group_id", flag: groupID, default: Self.defaultGroupID),
             batching: batching,
             registry: registry)
         try await app.run()

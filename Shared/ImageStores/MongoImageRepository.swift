@@ -68,6 +68,7 @@ public final class MongoImageRepository: ImageRepository {
             }
             try Self.createChangeIndexes(client: client, database: database)
             try Self.createWaitingIndexes(client: client, database: database)
+            try client.collection(Self.bootstrapCollection, database: database).createIndex(["group": .int32(1)], name: "group_1", unique: true)
         }
     }
 
@@ -96,7 +97,7 @@ public final class MongoImageRepository: ImageRepository {
     public func removeAll() async throws(ImageError) {
         let database = self.database
         try await run("remove-all") { client in
-            for name in Plant.allCases.map(\.collectionName) + [Self.deployedCollection, Self.syncStateCollection, Self.waitingCollection] {
+            for name in Plant.allCases.map(\.collectionName) + [Self.deployedCollection, Self.syncStateCollection, Self.waitingCollection, Self.bootstrapCollection] {
                 try client.collection(name, database: database).deleteMany(BSONDocument())
             }
         }

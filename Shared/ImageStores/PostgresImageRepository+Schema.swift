@@ -90,6 +90,11 @@ extension PostgresImageRepository {
             "ALTER TABLE sync_state ADD COLUMN IF NOT EXISTS horizon_kind text, ADD COLUMN IF NOT EXISTS horizon text",
             "ALTER TABLE sync_state ALTER COLUMN watermark DROP NOT NULL",
         ],
+        [
+            // Consumer side: the progress of a bootstrap (`+Bootstrap.swift`), one row per
+            // consumer group.
+            "CREATE TABLE IF NOT EXISTS bootstrap_state (group_id text PRIMARY KEY, state text NOT NULL)",
+        ],
     ]
 
     /// Applies the steps not yet recorded, in one transaction under an advisory lock, so

@@ -98,9 +98,12 @@ public final class PostgresImageRepository: ImageRepository {
         }
     }
 
-    /// Also forgets the batch sync's watermarks, which describe the records removed.
+    /// Also forgets the batch sync's watermarks and the bootstrap's progress, which describe
+    /// the records removed.
     public func removeAll() async throws(ImageError) {
-        try await run("remove-all") { try $0.query("TRUNCATE images, is_deployed, outbox, outbox_parked, sync_state, replica_waiting") }
+        try await run("remove-all") {
+            try $0.query("TRUNCATE images, is_deployed, outbox, outbox_parked, sync_state, replica_waiting, bootstrap_state")
+        }
     }
 
     public func close() async {

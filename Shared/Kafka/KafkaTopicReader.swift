@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Logging
 
@@ -12,15 +11,9 @@ public enum KafkaTopicReader {
     ///   is not reached within `timeout`.
     public static func readAll(topic: String, configuration: KafkaConfiguration, timeout: Duration,
                                logger: Logger) async throws(KafkaError) -> [KafkaMessage] {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[KafkaMessage], KafkaError>, Never>) in
-            // librdkafka blocks; a reader's own thread keeps it off Swift's cooperative pool.
-            DispatchQueue(label: "leafsync.kafka.reader").async {
-                continuation.resume(returning: Result { () throws(KafkaError) in
-                    try read(topic: topic, configuration: configuration, deadline: .now + timeout, logger: logger)
-                })
-            }
+        try await onOwnThread("leafsync.kafka.reader") { () throws(KafkaError) in
+            try read(topic: topic, configuration: configuration, deadline: .now + timeout, logger: logger)
         }
-        return try result.get()
     }
 
     private static func read(topic: String, configuration: KafkaConfiguration, deadline: ContinuousClock.Instant,
@@ -35,15 +28,11 @@ public enum KafkaTopicReader {
                                        callbacks: RDKafkaCallbacks(logger: logger, statistics: nil))
         defer { try? client.closeConsumer() }
         func remaining() -> Int32 { max(1, (deadline - .now).milliseconds) }
-        guard let metadata = try client.metadata(milliseconds: remaining()).first(where: { $0.name == topic }) else { return [] }
         var ends: [KafkaTopicPartition: Int64] = [:]
         var starts: [KafkaTopicPartitionOffset] = []
-        for partition in metadata.partitions {
-            let topicPartition = KafkaTopicPartition(topic: topic, partition: partition.id)
-            let (low, high) = try client.watermarks(topicPartition, milliseconds: remaining())
-            guard high > low else { continue }
-            ends[topicPartition] = high
-            starts.append(KafkaTopicPartitionOffset(topic: topic, partition: partition.id, offset: low))
+        for (partition, low, high) in try client.watermarks(of: [topic], deadline: deadline) where high > low {
+            ends[partition] = high
+            starts.append(KafkaTopicPartitionOffset(topic: topic, partition: partition.partition, offset: low))
         }
         guard !starts.isEmpty else { return [] }
         try client.assign(starts)

@@ -53,6 +53,39 @@ extension RDKafkaClient {
         if waiting { try checkElements(of: list) }
     }
 
+    /// Commits `offsets` through the group's coordinator and waits up to `milliseconds` for
+    /// its answer, from a handle that never joined the group (`rd_kafka_commit` would wait
+    /// without bound for a coordinator that never answers).
+    func commit(_ offsets: [KafkaTopicPartitionOffset], milliseconds: Int32) throws(KafkaError) {
+        let list = RDKafkaTopicPartitionList(offsets)
+        try withHandle { handle throws(KafkaError) in
+            guard let queue = rd_kafka_queue_new(handle) else { throw KafkaError(code: .client, message: "librdkafka gave no queue for the commit") }
+            // The queue is ours to destroy; the result event on it too.
+            defer { rd_kafka_queue_destroy(queue) }
+            try check(list.withPointer { rd_kafka_commit_queue(handle, $0, queue, nil, nil) })
+            guard let event = rd_kafka_queue_poll(queue, milliseconds) else {
+                throw KafkaError(code: .timedOut, message: "the group coordinator did not answer the commit in \(milliseconds) ms")
+            }
+            defer { rd_kafka_event_destroy(event) }
+            try check(rd_kafka_event_error(event))
+            // The event's list is the committed offsets with their per-partition results; it
+            // belongs to the event.
+            for element in RDKafkaTopicPartitionList.elements(of: rd_kafka_event_topic_partition_list(event))
+            where element.error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(element.error, message: "\(element.offset.topicPartition): \(String(cString: rd_kafka_err2str(element.error)))")
+            }
+        }
+    }
+
+    /// What the group has committed for `partitions`, asked of its coordinator; partitions
+    /// without a commit are left out.
+    func committed(_ partitions: [KafkaTopicPartition], milliseconds: Int32) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
+        let list = RDKafkaTopicPartitionList(partitions)
+        try check(withHandle { handle in list.withPointer { rd_kafka_committed(handle, $0, milliseconds) } })
+        try checkElements(of: list)
+        return list.elements.map(\.offset).filter { $0.offset >= 0 }
+    }
+
     /// Stops (or restarts) fetching from `partitions`; the assignment stays.
     func setPaused(_ paused: Bool, _ partitions: [KafkaTopicPartition]) throws(KafkaError) {
         let list = RDKafkaTopicPartitionList(partitions)
@@ -86,6 +119,23 @@ extension RDKafkaClient {
         var (low, high): (Int64, Int64) = (0, 0)
         try check(withHandle { rd_kafka_query_watermark_offsets($0, partition.topic, partition.partition, &low, &high, milliseconds) })
         return (low, high)
+    }
+
+    /// Every partition of `topics` with its watermarks; topics the brokers do not know are
+    /// left out. Blocks until `deadline` at most.
+    func watermarks(of topics: [String], deadline: ContinuousClock.Instant) throws(KafkaError)
+        -> [(partition: KafkaTopicPartition, low: Int64, high: Int64)] {
+        func remaining() -> Int32 { max(1, (deadline - .now).milliseconds) }
+        let wanted = Set(topics)
+        var result: [(partition: KafkaTopicPartition, low: Int64, high: Int64)] = []
+        for metadata in try metadata(milliseconds: remaining()) where wanted.contains(metadata.name) {
+            for partition in metadata.partitions.sorted(by: { $0.id < $1.id }) {
+                let topicPartition = KafkaTopicPartition(topic: metadata.name, partition: partition.id)
+                let (low, high) = try watermarks(topicPartition, milliseconds: remaining())
+                result.append((topicPartition, low, high))
+            }
+        }
+        return result
     }
 
     /// Revokes the assignment (running the rebalance callback), commits nothing by itself, and

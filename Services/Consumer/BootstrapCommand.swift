@@ -1,0 +1,103 @@
+import ArgumentParser
+import HTTP
+import ImageModel
+import ImageStores
+import Logging
+import Routing
+import ServiceKit
+import StreamSync
+
+/// `consumer bootstrap`: fills a new or partial consumer DB from the producer DB while writes
+/// go on, then sets the consumer group to start where the copy left off (`ConsumerBootstrap`).
+struct BootstrapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bootstrap",
+        abstract: "Copy the producer DB into the consumer DB while writes go on, then start the consumer group where the copy ends.",
+        discussion: """
+            Records where the plant topics end, copies every record in pages through the version guard (its progress \
+            stored in the consumer DB after every page: killed, it resumes there), then commits the recorded positions \
+            for the group. Run it while no consumer of the group runs; `consumer serve` waits for an unfinished one. \
+            Serves /ping, /ready and /metrics meanwhile. \(ServerOptions.precedenceDiscussion)
+            """)
+
+    @OptionGroup var server: ServerOptions
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var kafka: KafkaOptions
+
+    @Option(help: "The producer database to copy from, same forms as --store-url. Env LEAFSYNC_PRODUCER_URL.")
+    var producerURL: String?
+
+    @Option(help: "Kafka consumer group the consumer DB is bootstrapped for. Env LEAFSYNC_GROUP_ID. Default pepper-potato-tomato-group (as LIMS).")
+    var groupID: String?
+
+    @Option(help: "Image bytes a page of the copy aims at (1048576–268435456). Env LEAFSYNC_PAGE_BYTES. Default 8388608.")
+    var pageBytes: Int?
+
+    @Option(help: "Records copied per second at most, 0 for no limit (spares a busy producer DB). Env LEAFSYNC_MAX_RECORDS_PER_SECOND. Default 0.")
+    var maxRecordsPerSecond: Int?
+
+    @Option(help: "Seconds between progress lines (records, rate, ETA). Env LEAFSYNC_PROGRESS_INTERVAL. Default 5.")
+    var progressInterval: Double?
+
+    @Flag(help: "Bootstrap anew even if a bootstrap of this group finished (new positions, every record copied again).")
+    var again = false
+
+    func run() async throws {
+        let settings = try server.resolve(defaultPort: 8086)
+        let registry = Observability.bootstrap(level: settings.logLevel)
+        let source = settings.source
+        guard let kafkaSettings = try kafka.resolve(source, clientID: "consumer-bootstrap") else {
+            throw ValidationError("no broker: set --kafka-brokers or LEAFSYNC_KAFKA_BROKERS")
+        }
+        guard let producerURL = source.optionalString("producer_url", flag: producerURL) else {
+            throw ValidationError("no producer database: set --producer-url or LEAFSYNC_PRODUCER_URL")
+        }
+        let pageBytes = try source.int("page_bytes", flag: pageBytes, default: 8 << 20)
+        guard (1 << 20...256 << 20).contains(pageBytes) else { throw ValidationError("page bytes must be 1048576...268435456, got \(pageBytes)") }
+        let rate = try source.int("max_records_per_second", flag: maxRecordsPerSecond, default: 0)
+        guard rate >= 0 else { throw ValidationError("max records per second must be ≥ 0, got \(rate)") }
+        let bootstrapSettings = ConsumerBootstrap.Settings(
+            pageBytes: pageBytes, maxRecordsPerSecond: rate > 0 ? Double(rate) : nil,
+            progressInterval: try source.seconds("progress_interval", flag: progressInterval, default: 5))
+        let groupID = source.string("group_id", flag: groupID, default: ServeCommand.defaultGroupID)
+        let storeSettings = try store.resolve(source)
+
+        let logger = Logger(label: "consumer-bootstrap")
+        let producer = try ImageStore.make(url: producerURL, poolSize: 1, logger: logger)
+        let replica = try ImageStore.make(url: storeSettings.url, poolSize: 1, logger: logger)
+        let httpServer: HTTPServer
+        do {
+            let retry = StartupRetry(deadline: storeSettings.deadline)
+            try await retry.run("producer database \(redactingPassword(producerURL))", logger: logger) { try await producer.ping() }
+            try await retry.run("consumer database \(redactingPassword(storeSettings.url))", logger: logger) { try await replica.ping() }
+            try await replica.migrate()
+            _ = try await kafkaSettings.prepareTopics(deadline: storeSettings.deadline, logger: logger)
+            let router = RouterBuilder(logger: logger)
+            router.add(middleware: MetricsMiddleware())
+            ServiceRoutes.register(on: router, registry: registry) { nil }
+            httpServer = HTTPServer(configuration: settings.httpConfiguration, responder: router.buildResponder(), logger: logger)
+            let port = try httpServer.start()
+            logger.info("listening", metadata: ["http.host": "\(settings.host)", "http.port": "\(port)"])
+        } catch {
+            await producer.close()
+            await replica.close()
+            throw error
+        }
+        let outcome = await Result {
+            try await ConsumerBootstrap(producer: producer, replica: replica, kafka: kafkaSettings.configuration, groupID: groupID,
+                                        topics: kafkaSettings.topics, settings: bootstrapSettings, logger: logger).run(again: again)
+        }
+        await httpServer.shutdown()
+        await producer.close()
+        await replica.close()
+        let state = try outcome.get()
+        print("bootstrap of group \(groupID) finished: \(state.copied) records copied; the group starts at "
+            + state.offsets.map(\.description).joined(separator: ","))
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
