@@ -183,7 +183,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyncEndToEndTests", dependencies: [
-            "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "StreamSync", "TCPRelay", "TestSupport",
+            "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "StreamSync", "TCPRelay", "TestSupport", "Postgres", "Mongo",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BatchSyncTests", dependencies: [

@@ -110,9 +110,15 @@ struct DeadLettersCommand: AsyncParsableCommand {
                 throw ValidationError("choose letters with --reason, --topic, --plant, --since, --until or --letter, or pass --all")
             }
             let (letters, _, settings) = try await selection.read(source)
-            let replica = try ImageStore.make(url: try store.resolve(source).url, poolSize: 1, logger: Logger(label: "consumer-dead-letters"))
+            let storeSettings = try store.resolve(source)
+            let logger = Logger(label: "consumer-dead-letters")
+            let replica = try ImageStore.make(url: storeSettings.url, poolSize: 1, logger: logger)
             let outcomes: [ReplayOutcome]
             do {
+                // As a service starts: a database that is slow to answer or restarting is waited for.
+                try await StartupRetry(deadline: storeSettings.deadline).run(redactingPassword(storeSettings.url), logger: logger) {
+                    try await replica.ping()
+                }
                 try await replica.migrate()
                 outcomes = try await DeadLetterReplay(replica: replica, topics: settings.topics).replay(letters)
                 await replica.close()

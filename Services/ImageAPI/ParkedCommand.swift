@@ -35,9 +35,13 @@ struct ParkedCommand: AsyncParsableCommand {
         /// Runs `body` on the producer DB named by the store options, closing it afterwards.
         func withOutbox<T>(_ body: (any SyncableImageRepository) async throws -> T) async throws -> T {
             let settings = try store.resolve(try ConfigurationSource())
-            let repository = try ImageStore.make(url: settings.url, poolSize: 1, writesChangeEvents: true,
-                                                 logger: Logger(label: "image-api-parked"))
+            let logger = Logger(label: "image-api-parked")
+            let repository = try ImageStore.make(url: settings.url, poolSize: 1, writesChangeEvents: true, logger: logger)
             do {
+                // As a service starts: a database that is slow to answer or restarting is waited for.
+                try await StartupRetry(deadline: settings.deadline).run(redactingPassword(settings.url), logger: logger) {
+                    try await repository.ping()
+                }
                 try await repository.migrate()
                 let result = try await body(repository)
                 await repository.close()

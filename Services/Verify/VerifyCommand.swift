@@ -39,6 +39,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON instead of text.")
     var json = false
 
+    @Option(help: "Compare a live system: seconds a change may take to reach the consumer DB; differences still there after it are reported. Versions must agree too (a stream-synced consumer). Env LEAFSYNC_STALENESS_ALLOWANCE. Default off.")
+    var stalenessAllowance: Double?
+
+    @Flag(help: "With --staleness-allowance: mend each difference that stays by publishing the producer's record again, as a new version, through its outbox.")
+    var repair = false
+
     @Option(help: "Seconds to keep retrying an unreachable database before exiting 2. Env LEAFSYNC_STORE_DEADLINE. Default 10.")
     var storeDeadline: Double?
 
@@ -80,18 +86,23 @@ struct VerifyCommand: AsyncParsableCommand {
         var seen = Set<Plant>()
         let selected = try (plants.isEmpty ? Plant.allCases : plants.map { try Plant(validating: $0) }).filter { seen.insert($0).inserted }
         let deadline = try source.seconds("store_deadline", flag: storeDeadline, default: 10)
+        let allowance = try source.optionalString("staleness_allowance", flag: stalenessAllowance.map { String($0) }).map { _ in
+            try source.seconds("staleness_allowance", flag: stalenessAllowance, default: 0)
+        }
+        guard !repair || allowance != nil else { throw ValidationError("--repair needs --staleness-allowance: only a live comparison tells a difference from a change in flight") }
 
         _ = Observability.bootstrap(level: level)
         let logger = Logger(label: "verify")
         let producer = try await Self.connect("producer", url: producerURL, deadline: deadline, logger: logger)
-        let consumer: any ImageRepository
+        let consumer: any SyncableImageRepository
         do {
             consumer = try await Self.connect("consumer", url: consumerURL, deadline: deadline, logger: logger)
         } catch {
             await producer.close()
             throw error
         }
-        let comparison = StoreComparison(producer: producer, consumer: consumer, pageSize: pageSize, maxDetails: maxDetails, logger: logger)
+        let comparison = StoreComparison(producer: producer, consumer: consumer, pageSize: pageSize, maxDetails: maxDetails,
+                                         allowance: allowance, repair: repair ? Self.repairing(producer, logger: logger) : nil, logger: logger)
         let report: VerificationReport
         do {
             report = try await comparison.compare(plants: selected)
@@ -106,10 +117,28 @@ struct VerifyCommand: AsyncParsableCommand {
         if !report.isEqual { throw ExitCode(1) }
     }
 
+    /// Mends a difference by publishing the producer's record again above the consumer's
+    /// version, through the outbox: the stream carries it in order and the version guard
+    /// takes it. A record the producer does not have cannot be ordered that way; it is left.
+    private static func repairing(_ producer: any SyncableImageRepository, logger: Logger) -> @Sendable (Plant, RecordDifference) async throws -> Bool {
+        { plant, difference in
+            let fields: Logger.Metadata = ["image.plant": "\(plant.rawValue)", "image.id": "\(difference.id)",
+                                           "verify.kind": "\(difference.kind.rawValue)",
+                                           "verify.consumer_version": "\(difference.consumerVersion.map(String.init) ?? "-")"]
+            guard difference.kind != .extra, let image = try await producer.republish(plant: plant, id: difference.id,
+                                                                                     above: difference.consumerVersion ?? 0) else {
+                logger.warning("not repaired: the producer has no such record", metadata: fields)
+                return false
+            }
+            logger.notice("repaired: the producer's record published again", metadata: fields.merging(["image.version": "\(image.version)"]) { $1 })
+            return true
+        }
+    }
+
     /// A repository for `url` that answers, waited for until `deadline`.
     /// - Throws: `StartupError` naming the side and the URL without its password.
-    private static func connect(_ side: String, url: String, deadline: Duration, logger: Logger) async throws -> any ImageRepository {
-        let repository: any ImageRepository
+    private static func connect(_ side: String, url: String, deadline: Duration, logger: Logger) async throws -> any SyncableImageRepository {
+        let repository: any SyncableImageRepository
         do {
             repository = try ImageStore.make(url: url, poolSize: 1, logger: logger)
         } catch {

@@ -5,7 +5,7 @@ import Logging
 /// outbox and change reads) or the consumer DB (with guarded writes and the batch watermark).
 /// Both stores are.
 public typealias SyncableImageRepository = ImageRepository & ChangeOutbox & ImageReplica & WaitingChanges & ChangedImageReader & SyncWatermarkStore
-    & BootstrapStateStore
+    & BootstrapStateStore & ChangeRepublisher
 
 /// Chooses the store by URL: `postgres://` / `postgresql://` → PostgreSQL, `mongodb://` → MongoDB.
 public enum ImageStore {

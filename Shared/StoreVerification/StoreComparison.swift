@@ -5,8 +5,14 @@ import Logging
 /// one side, and records whose LIMS fields differ.
 ///
 /// Both sides are read in pages by ascending id and merge-joined by id, so memory holds at
-/// most one page per side whatever the size of the databases. The sides are read while they
-/// may change; for an exact answer compare when no sync is writing.
+/// most one page per side whatever the size of the databases.
+///
+/// Compared once (no `allowance`), the sides are read while they may change: compare when no
+/// sync is writing. Compared live, versions must agree too, and every difference of the first
+/// read is read again (consumer, then producer) once `allowance` has passed: a change in flight
+/// has arrived by then and is counted as settled; what stays is a consumer behind the version
+/// the producer had at the first read, a version ahead of the producer's, the same version with
+/// other fields, or a record on one side only.
 public struct StoreComparison: Sendable {
     public let producer: any ImageRepository
     public let consumer: any ImageRepository
@@ -14,18 +20,28 @@ public struct StoreComparison: Sendable {
     public let pageSize: Int
     /// How many differences per plant are kept in detail; all are counted.
     public let maxDetails: Int
+    /// Compared live: how long a change may take to reach the consumer DB.
+    public let allowance: Duration?
+    /// Called with each difference that stays (compared live) to mend it; true if it did.
+    public let repair: (@Sendable (Plant, RecordDifference) async throws -> Bool)?
     private let logger: Logger
+    /// Differences per plant read again, at most; any beyond are counted as first seen.
+    static let maxRechecked = 100_000
 
     /// - Parameters:
     ///   - pageSize: records per read, at least 1.
     ///   - maxDetails: differences per plant listed in the report, at least 0.
-    public init(producer: any ImageRepository, consumer: any ImageRepository, pageSize: Int = 200, maxDetails: Int = 20, logger: Logger) {
+    ///   - allowance: nil to compare once; otherwise compare live with this staleness allowance.
+    public init(producer: any ImageRepository, consumer: any ImageRepository, pageSize: Int = 200, maxDetails: Int = 20,
+                allowance: Duration? = nil, repair: (@Sendable (Plant, RecordDifference) async throws -> Bool)? = nil, logger: Logger) {
         precondition(pageSize >= 1, "pageSize must be at least 1")
         precondition(maxDetails >= 0, "maxDetails must not be negative")
         self.producer = producer
         self.consumer = consumer
         self.pageSize = pageSize
         self.maxDetails = maxDetails
+        self.allowance = allowance
+        self.repair = repair
         self.logger = logger
     }
 
@@ -41,46 +57,73 @@ public struct StoreComparison: Sendable {
     /// - Throws: `ImageError` when either database fails or cannot be reached.
     public func compare(plant: Plant) async throws -> PlantReport {
         var report = PlantReport(plant: plant)
+        var suspects: [RecordDifference] = []
         var producerSide = PageCursor(repository: producer, plant: plant, pageSize: pageSize)
         var consumerSide = PageCursor(repository: consumer, plant: plant, pageSize: pageSize)
         while true {
             let produced = try await producerSide.peek()
             let consumed = try await consumerSide.peek()
+            let id: Int64
             switch (produced, consumed) {
             case (nil, nil):
+                if let allowance, !suspects.isEmpty {
+                    try await Task.sleep(for: allowance)
+                    for suspect in suspects { try await recheck(suspect, plant: plant, in: &report) }
+                }
                 logger.info("plant compared", metadata: [
                     "image.plant": "\(plant.rawValue)", "verify.producer_count": "\(report.producerCount)",
                     "verify.consumer_count": "\(report.consumerCount)", "verify.differences": "\(report.differenceCount)",
+                    "verify.settled": "\(report.settled)", "verify.repaired": "\(report.repaired)",
                 ])
                 return report
             case (let p?, let c?) where p.id == c.id:
-                report.producerCount += 1
-                report.consumerCount += 1
-                let fields = ComparedField.differences(between: p, and: c)
-                if !fields.isEmpty {
-                    report.different += 1
-                    record(RecordDifference(kind: .different, id: p.id, producerDigest: p.verificationDigest,
-                                            consumerDigest: c.verificationDigest, fields: fields), in: &report)
-                }
+                (id, report.producerCount, report.consumerCount) = (p.id, report.producerCount + 1, report.consumerCount + 1)
                 producerSide.advance()
                 consumerSide.advance()
             case (let p?, let c) where c.map({ p.id < $0.id }) ?? true:
-                report.producerCount += 1
-                report.missing += 1
-                record(RecordDifference(kind: .missing, id: p.id, producerDigest: p.verificationDigest, consumerDigest: nil), in: &report)
+                (id, report.producerCount) = (p.id, report.producerCount + 1)
                 producerSide.advance()
             case (_, let c?):
-                report.consumerCount += 1
-                report.extra += 1
-                record(RecordDifference(kind: .extra, id: c.id, producerDigest: nil, consumerDigest: c.verificationDigest), in: &report)
+                (id, report.consumerCount) = (c.id, report.consumerCount + 1)
                 consumerSide.advance()
             default:
                 preconditionFailure("unreachable: every pairing of present and absent records is handled above")
             }
+            let (p, c) = (produced?.id == id ? produced : nil, consumed?.id == id ? consumed : nil)
+            guard let difference = RecordDifference(id: id, producer: p, consumer: c, versions: allowance != nil) else { continue }
+            if allowance != nil, suspects.count < Self.maxRechecked {
+                suspects.append(difference)
+            } else {
+                count(difference, in: &report)
+            }
         }
     }
 
-    private func record(_ difference: RecordDifference, in report: inout PlantReport) {
+    /// Reads a difference of the first read again, consumer first: a consumer never legitimately
+    /// holds more than the producer read after it. Counts it as settled when it is gone or only
+    /// in flight; otherwise counts it, and repairs it if asked.
+    private func recheck(_ suspect: RecordDifference, plant: Plant, in report: inout PlantReport) async throws {
+        let consumed = try await consumer.image(plant: plant, id: suspect.id)
+        let produced = try await producer.image(plant: plant, id: suspect.id)
+        guard let difference = RecordDifference(id: suspect.id, producer: produced, consumer: consumed, versions: true) else {
+            report.settled += 1
+            return
+        }
+        // Caught up with what the producer had at the first read; the producer moved on since.
+        if let consumed, let produced, consumed.version < produced.version, consumed.version >= suspect.producerVersion ?? .max {
+            report.settled += 1
+            return
+        }
+        count(difference, in: &report)
+        if let repair, try await repair(plant, difference) { report.repaired += 1 }
+    }
+
+    private func count(_ difference: RecordDifference, in report: inout PlantReport) {
+        switch difference.kind {
+        case .missing: report.missing += 1
+        case .extra: report.extra += 1
+        case .different: report.different += 1
+        }
         if report.details.count < maxDetails { report.details.append(difference) }
     }
 }

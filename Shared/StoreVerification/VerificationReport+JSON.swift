@@ -3,10 +3,12 @@ import JSON
 extension VerificationReport {
     /// The report for programs, compact JSON in a fixed member order:
     /// `{"equal": false, "plants": [{"plant": "potato", "equal": false, "producer_count": 10,
-    /// "consumer_count": 10, "missing": 1, "extra": 0, "different": 1, "not_shown": 0,
-    /// "differences": [{"kind": "different", "id": 7, "producer_digest": "0c1f…",
-    /// "consumer_digest": "7a6b…", "fields": ["data"]}]}]}`. Digests are 16 hex digits (a
-    /// JSON number cannot hold every UInt64 exactly in most readers), absent ones null.
+    /// "consumer_count": 10, "missing": 1, "extra": 0, "different": 1, "settled": 0,
+    /// "repaired": 0, "not_shown": 0, "differences": [{"kind": "different", "id": 7,
+    /// "producer_digest": "0c1f…", "consumer_digest": "7a6b…", "fields": ["data"]}]}]}`, each
+    /// difference compared live also with `producer_version` and `consumer_version`. Digests are
+    /// 16 hex digits (a JSON number cannot hold every UInt64 exactly in most readers), absent
+    /// ones null.
     public var json: [UInt8] {
         var writer = JSONWriter()
         writer.object { w in
@@ -28,6 +30,8 @@ extension PlantReport {
             w.key("missing"); w.int(missing)
             w.key("extra"); w.int(extra)
             w.key("different"); w.int(different)
+            w.key("settled"); w.int(settled)
+            w.key("repaired"); w.int(repaired)
             w.key("not_shown"); w.int(undetailedCount)
             w.key("differences")
             w.array { w in details.forEach { $0.write(to: &w) } }
@@ -44,6 +48,8 @@ extension RecordDifference {
             w.key("consumer_digest"); w.optionalString(consumerDigest.map(Self.hex))
             w.key("fields")
             w.array { w in fields.forEach { w.string($0.rawValue) } }
+            if let producerVersion { w.key("producer_version"); w.int(producerVersion) }
+            if let consumerVersion { w.key("consumer_version"); w.int(consumerVersion) }
         }
     }
 }

@@ -10,8 +10,10 @@ extension VerificationReport {
     public var text: String {
         var lines: [String] = []
         for plant in plants {
-            lines.append("\(plant.plant.rawValue): producer \(plant.producerCount), consumer \(plant.consumerCount), "
-                + "missing \(plant.missing), extra \(plant.extra), different \(plant.different) — "
+            var counts = "missing \(plant.missing), extra \(plant.extra), different \(plant.different)"
+            if plant.settled > 0 { counts += ", settled in flight \(plant.settled)" }
+            if plant.repaired > 0 { counts += ", repaired \(plant.repaired)" }
+            lines.append("\(plant.plant.rawValue): producer \(plant.producerCount), consumer \(plant.consumerCount), \(counts) — "
                 + (plant.isEqual ? "equal" : "DIFFERENT"))
             lines += plant.details.map { "  " + $0.text }
             if plant.undetailedCount > 0 { lines.append("  … and \(plant.undetailedCount) more differences not shown") }
@@ -28,6 +30,9 @@ extension RecordDifference {
         var line = kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
             + "  id \(id)  producer \(producerDigest.map(Self.hex) ?? "-")  consumer \(consumerDigest.map(Self.hex) ?? "-")"
         if !fields.isEmpty { line += "  fields " + fields.map(\.rawValue).joined(separator: ", ") }
+        if producerVersion != nil || consumerVersion != nil {
+            line += "  versions \(producerVersion.map(String.init) ?? "-")/\(consumerVersion.map(String.init) ?? "-")"
+        }
         return line
     }
 }

@@ -20,8 +20,13 @@ public struct PlantReport: Sendable, Hashable {
     public var missing: Int64 = 0
     /// Records only in the consumer.
     public var extra: Int64 = 0
-    /// Records on both sides whose fields differ.
+    /// Records on both sides whose fields (or, compared live, versions) differ.
     public var different: Int64 = 0
+    /// Compared live: differences seen on the first read that were gone (changes in flight)
+    /// once the staleness allowance had passed; not counted above.
+    public var settled: Int64 = 0
+    /// Differences mended by publishing the producer's record again (`--repair`).
+    public var repaired: Int64 = 0
     /// The first differences in id order, at most the comparison's `maxDetails`.
     public var details: [RecordDifference] = []
 
@@ -53,13 +58,39 @@ public struct RecordDifference: Sendable, Hashable {
     public var consumerDigest: UInt64?
     /// The fields that differ; empty unless `kind` is `.different`.
     public var fields: [ComparedField]
+    /// The records' versions, shown when compared live (where versions must agree).
+    public var producerVersion: Int64?
+    public var consumerVersion: Int64?
 
-    public init(kind: Kind, id: Int64, producerDigest: UInt64?, consumerDigest: UInt64?, fields: [ComparedField] = []) {
+    public init(kind: Kind, id: Int64, producerDigest: UInt64?, consumerDigest: UInt64?, fields: [ComparedField] = [],
+                producerVersion: Int64? = nil, consumerVersion: Int64? = nil) {
         self.kind = kind
         self.id = id
         self.producerDigest = producerDigest
         self.consumerDigest = consumerDigest
         self.fields = fields
+        self.producerVersion = producerVersion
+        self.consumerVersion = consumerVersion
+    }
+
+    /// The difference between a producer's and a consumer's record (either may be absent);
+    /// nil when they are the same. `versions`: whether the versions must agree too.
+    public init?(id: Int64, producer: Image?, consumer: Image?, versions: Bool) {
+        switch (producer, consumer) {
+        case (nil, nil):
+            return nil
+        case (let p?, nil):
+            self.init(kind: .missing, id: id, producerDigest: p.verificationDigest, consumerDigest: nil,
+                      producerVersion: versions ? p.version : nil)
+        case (nil, let c?):
+            self.init(kind: .extra, id: id, producerDigest: nil, consumerDigest: c.verificationDigest,
+                      consumerVersion: versions ? c.version : nil)
+        case (let p?, let c?):
+            let fields = ComparedField.differences(between: p, and: c)
+            guard !fields.isEmpty || (versions && p.version != c.version) else { return nil }
+            self.init(kind: .different, id: id, producerDigest: p.verificationDigest, consumerDigest: c.verificationDigest,
+                      fields: fields, producerVersion: versions ? p.version : nil, consumerVersion: versions ? c.version : nil)
+        }
     }
 
     /// A digest as 16 lowercase hex digits, as the reports show it.

@@ -14,6 +14,23 @@ import Testing
         #expect(text.hasPrefix(#"{"schema_version":1,"event_id":"tomato-7-1","op":"create","plant":"tomato","image_id":7,"version":1,"occurred_at":1700000000123456,"payload":{"id":7,"camera_id":3,"data":"ffd8007f""#))
     }
 
+    @Test func aRepairCarriesTheWholeRecordAsANewVersionAboveBothSides() throws {
+        var changed = created
+        changed.version = 4
+        let repaired = try #require(changed.republished(above: 9))
+        #expect(repaired.version == 10 && changed.republished(above: 2)?.version == 5)
+        var last = created
+        last.version = .max
+        #expect(last.republished(above: 0) == nil && created.republished(above: .max) == nil)
+        let event = ChangeEvent(repaired: repaired, plant: .pepper, occurredAt: 5)
+        let decoded = try ChangeEvent(envelope: event.envelope)
+        #expect(decoded == event && decoded.op == .repair && decoded.eventID == "pepper-7-10")
+        #expect(decoded.payload == .record(repaired))
+        // The consumer takes it over any older state, like a create.
+        let plan = ReplicaPlan(changes: [.event(decoded)], states: [.pepper: [7: ReplicaState(version: 9, lastChangedAt: created.createdAt)]])
+        #expect(plan.outcomes == [.applied] && plan.writes == [.upsert(.pepper, repaired)])
+    }
+
     @Test func updateCarriesOnlyTheChangedFieldsAndNoData() throws {
         let (next, changed) = created.applying(ImageUpdate(id: 7, disease: "Leaf Mold", percentage: 0.5, isActive: true),
                                                at: Timestamp(millisecondsSinceEpoch: 1_700_000_100_000))

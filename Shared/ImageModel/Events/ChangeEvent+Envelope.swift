@@ -64,7 +64,7 @@ extension ChangeEvent {
         _ = try reader.string("event_id", maxLength: 200).required("event_id")
         let opText = try reader.string("op", maxLength: 20).required("op")
         guard let op = ChangeOperation(rawValue: opText) else {
-            throw ImageError.invalidField("op", "must be create, update or delete, not \"\(opText)\"")
+            throw ImageError.invalidField("op", "must be create, update, delete or repair, not \"\(opText)\"")
         }
         let plant = try Plant(validating: try reader.string("plant", maxLength: 40).required("plant"))
         let imageID = try reader.int64("image_id", min: 1).required("image_id")
@@ -73,7 +73,7 @@ extension ChangeEvent {
         guard let payloadValue = reader.value("payload") else { throw ImageError.invalidField("payload", "is required") }
         let payload: Payload
         switch op {
-        case .create:
+        case .create, .repair:
             let image = try Image(recordJSON: FieldReader(value: payloadValue, allowed: Image.recordKeys, name: "payload"),
                                   version: version)
             guard image.id == imageID else {

@@ -1,13 +1,16 @@
 /// What a change did to an image record.
 public enum ChangeOperation: String, Sendable, Hashable, CaseIterable {
     case create, update, delete
+    /// The record as it is, published again as a new version by `verify --repair` to mend a
+    /// consumer DB that differs; applied like a create.
+    case repair
 }
 
 /// One change of one image record, as the stream sync carries it from the producer DB to the
 /// consumer DB (schema version 1, see the README's "Change events").
 ///
-/// A create carries the whole record; an update or delete only the fields that changed and
-/// the new `updated_at`: the JPEG travels once, with the create.
+/// A create (or repair) carries the whole record; an update or delete only the fields that
+/// changed and the new `updated_at`: the JPEG travels once, with the create.
 public struct ChangeEvent: Sendable, Hashable {
     /// The envelope schema this code writes and reads.
     public static let schemaVersion: Int64 = 1
@@ -41,6 +44,12 @@ public struct ChangeEvent: Sendable, Hashable {
     /// The event of a record just created.
     public init(created image: Image, plant: Plant, occurredAt: Int64) {
         self.init(op: .create, plant: plant, imageID: image.id, version: image.version, occurredAt: occurredAt,
+                  payload: .record(image))
+    }
+
+    /// The event that publishes `image` again, whole, as its (new) version.
+    public init(repaired image: Image, plant: Plant, occurredAt: Int64) {
+        self.init(op: .repair, plant: plant, imageID: image.id, version: image.version, occurredAt: occurredAt,
                   payload: .record(image))
     }
 

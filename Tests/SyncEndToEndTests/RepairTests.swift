@@ -1,0 +1,102 @@
+import Foundation
+import ImageModel
+import Mongo
+import Postgres
+import TestSupport
+import Testing
+
+/// `verify --staleness-allowance` on a live system, with the real executables: while image-api
+/// takes writes and the consumer applies them, a live comparison finds nothing; once the
+/// consumer DB is damaged (a row deleted, a field changed, a version rolled back, a record the
+/// producer never had), `--repair` publishes the producer's records again through the outbox
+/// and the stream mends every difference but the foreign record, which it reports.
+@Suite(.serialized) struct RepairTests {
+    @Test(arguments: [TestStore.postgres, .mongo])
+    func damageUnderLoadIsFoundAndRepairedThroughTheStream(store: TestStore) async throws {
+        // The MongoDB-compatible server takes tens of writes a second, the consumer's included:
+        // paced writes and a longer allowance there, and a shorter quiet run.
+        let (perPlant, lanes, pause, allowance, quiet) = store == .postgres ? (100, 16, Duration.zero, "5", 60) : (30, 2, .milliseconds(300), "15", 20)
+        try await SyncCluster.with(producer: store, consumer: store) { cluster in
+            try await cluster.startAPI()
+            try await cluster.startConsumer()
+            // Records perPlant + 1 of each plant are the ones damaged: no writer changes them.
+            try await Workload(client: cluster.apiClient).createImages(perPlant: perPlant + 1)
+            try await cluster.waitUntilInSync()
+            let writers = Writers(client: cluster.apiClient, perPlant: perPlant, lanes: lanes, pause: pause)
+            let writing = Task { try await writers.run() }
+            defer { writing.cancel() }
+
+            let quietStart = ContinuousClock.now
+            let before = writers.acknowledged
+            var runs = 0
+            while ContinuousClock.now - quietStart < .seconds(quiet) {
+                let (status, report) = try await Self.verify(cluster, ["--staleness-allowance", allowance])
+                #expect(status == 0, "a live comparison without damage found differences:\n\(report)")
+                runs += 1
+            }
+            print("RepairTests \(store): \(runs) live comparisons in \(quiet) s found nothing at \((writers.acknowledged - before) / quiet) changes/s")
+
+            try await Self.damage(store, url: cluster.consumerURL, id: Int64(perPlant + 1))
+            let consumer = try TestStore.client(url: cluster.consumerURL)
+            defer { Task { await consumer.close() } }
+            try await consumer.insert(plant: .potato, [Image.make(id: 9_000_000)])
+            let damaged = ContinuousClock.now
+            let (status, report) = try await Self.verify(cluster, ["--staleness-allowance", allowance, "--repair"])
+            #expect(status == 1, "\(report)")
+            let counts = Self.counts(report)
+            #expect(counts == ["missing": 1, "different": 2, "extra": 1, "repaired": 3], "\(report)")
+            #expect(report.contains("not repaired: the producer has no such record"), "\(report)")
+            // Only the foreign record stays, reported.
+            _ = try await eventually("every repair applied", timeout: .seconds(90)) { () async throws -> Bool? in
+                let (_, report) = try await Self.verify(cluster, ["--staleness-allowance", allowance])
+                let counts = Self.counts(report)
+                return counts["missing"] == 0 && counts["different"] == 0 && counts["extra"] == 1 ? true : nil
+            }
+            print("RepairTests \(store): damage repaired within \(ContinuousClock.now - damaged) of it, under writes")
+        }
+    }
+
+    /// Runs `verify` live against the cluster's databases: its exit status and its output.
+    static func verify(_ cluster: SyncCluster, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let process = try ServiceProcess("verify", ["--producer-url", cluster.producerURL, "--consumer-url", cluster.consumerURL,
+                                                    "--log-level", "notice"] + arguments)
+        let status = try await process.waitForExit(timeout: .seconds(120))
+        return (status, process.log)
+    }
+
+    /// The report's counts summed over the plants: `missing`, `extra`, `different`, `repaired`.
+    static func counts(_ report: String) -> [String: Int] {
+        var counts = ["missing": 0, "extra": 0, "different": 0, "repaired": 0]
+        for line in report.split(separator: "\n") where line.contains(": producer ") {
+            for key in counts.keys {
+                guard let range = line.range(of: "\(key) ") else { continue }
+                counts[key]! += Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0
+            }
+        }
+        return counts
+    }
+
+    /// Damages record `id` of each plant in the consumer DB behind the sync's back: the potato
+    /// deleted, the tomato's camera changed, the pepper's version rolled back by one.
+    static func damage(_ store: TestStore, url: String, id: Int64) async throws {
+        switch store {
+        case .postgres:
+            let pool = try PostgresPool(url: url, size: 1, logger: TestStore.logger)
+            defer { Task { await pool.close() } }
+            _ = try await pool.query("DELETE FROM images WHERE plant = 'potato' AND id = $1", [.int64(id)])
+            _ = try await pool.query("UPDATE images SET camera_id = 424242 WHERE plant = 'tomato' AND id = $1", [.int64(id)])
+            _ = try await pool.query("UPDATE images SET version = version - 1 WHERE plant = 'pepper' AND id = $1", [.int64(id)])
+        case .mongo:
+            let pool = try MongoClientPool(url: url, poolSize: 1, serverSelectionTimeoutMS: 20_000, logger: TestStore.logger)
+            let database = pool.databaseName ?? ""
+            try await pool.withClient { client in
+                _ = try client.collection(Plant.potato.collectionName, database: database).deleteMany(["id": .int64(id)])
+                _ = try client.collection(Plant.tomato.collectionName, database: database)
+                    .updateOne(["id": .int64(id)], ["$set": .document(["camera_id": .int64(424_242)])])
+                _ = try client.collection(Plant.pepper.collectionName, database: database)
+                    .updateOne(["id": .int64(id)], ["$inc": .document(["version": .int64(-1)])])
+            }
+            await pool.close()
+        }
+    }
+}
