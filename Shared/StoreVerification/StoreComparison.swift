@@ -25,6 +25,8 @@ public struct StoreComparison: Sendable {
     /// Called with each difference that stays (compared live) to mend it; true if it did.
     public let repair: (@Sendable (Plant, RecordDifference) async throws -> Bool)?
     private let logger: Logger
+    /// Waits out the allowance; tests make changes arrive in it instead.
+    var waitForAllowance: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     /// Differences per plant read again, at most; any beyond are counted as first seen.
     static let maxRechecked = 100_000
 
@@ -67,7 +69,7 @@ public struct StoreComparison: Sendable {
             switch (produced, consumed) {
             case (nil, nil):
                 if let allowance, !suspects.isEmpty {
-                    try await Task.sleep(for: allowance)
+                    try await waitForAllowance(allowance)
                     for suspect in suspects { try await recheck(suspect, plant: plant, in: &report) }
                 }
                 logger.info("plant compared", metadata: [

@@ -1,5 +1,5 @@
 import ImageModel
-import StoreVerification
+@testable import StoreVerification
 import Testing
 import TestSupport
 
@@ -30,16 +30,14 @@ import TestSupport
             try await pair.consumer.withRepository { consumer in
                 try await producer.insert(plant: .potato, images)
                 try await consumer.insert(plant: .potato, consumerImages + [Image.make(id: 11)])  // 11: extra
-                let comparison = StoreComparison(producer: producer, consumer: consumer, pageSize: 3, allowance: .seconds(2),
+                var comparison = StoreComparison(producer: producer, consumer: consumer, pageSize: 3, allowance: .seconds(2),
                                                  repair: { plant, difference in repaired.add(plant, difference); return difference.kind != .extra },
                                                  logger: TestStore.logger)
                 // While the allowance runs: record 1 catches up, record 2 arrives (missing on the first read).
-                let arrivals = Task {
-                    try await Task.sleep(for: .milliseconds(500))
+                comparison.waitForAllowance = { _ in
                     try await consumer.applyReplicaWrites([.upsert(.potato, images[0]), .upsert(.potato, images[1])])
                 }
                 let report = try await comparison.compare(plants: [.potato])
-                try await arrivals.value
                 let potato = try #require(report.plants.first)
                 #expect((potato.missing, potato.extra, potato.different, potato.settled, potato.repaired) == (1, 1, 3, 2, 4),
                         "\(report.text)")
