@@ -29,8 +29,8 @@ import Testing
             }
             try await cluster.startAPI()
             let writers = Writers(client: cluster.apiClient, perPlant: perPlant, lanes: lanes, pause: pause)
-            let writing = Task { try await writers.run() }
-            defer { writing.cancel() }
+            let writing = Task { await writers.run() }
+            defer { writers.stop() }
 
             let arguments = ["bootstrap", "--producer-url", cluster.producerURL, "--store-url", cluster.consumerURL, "--group-id", cluster.groupID,
                              "--port", "0", "--log-level", "info", "--page-bytes", "1048576", "--progress-interval", "0.5"] + cluster.kafkaArguments
@@ -83,7 +83,7 @@ import Testing
                 try await cluster.consumerClient.request("GET", "/ready").status == 200 ? true : nil
             }
             #expect(cluster.consumer?.log.contains("waiting for the bootstrap") == true)
-            writing.cancel()
+            writers.stop()
             _ = await writing.result
             let again = try ServiceProcess("consumer", arguments)
             #expect(try await again.waitForExit(timeout: .seconds(120)) == 0 && again.log.contains("already finished"), "\(again.log)")

@@ -24,8 +24,8 @@ import Testing
             try await Workload(client: cluster.apiClient).createImages(perPlant: perPlant + 1)
             try await cluster.waitUntilInSync()
             let writers = Writers(client: cluster.apiClient, perPlant: perPlant, lanes: lanes, pause: pause)
-            let writing = Task { try await writers.run() }
-            defer { writing.cancel() }
+            let writing = Task { await writers.run() }
+            defer { writers.stop() }
 
             let quietStart = ContinuousClock.now
             let before = writers.acknowledged
@@ -54,6 +54,8 @@ import Testing
                 return counts["missing"] == 0 && counts["different"] == 0 && counts["extra"] == 1 ? true : nil
             }
             print("RepairTests \(store): damage repaired within \(ContinuousClock.now - damaged) of it, under writes")
+            writers.stop()
+            await writing.value
         }
     }
 

@@ -1,7 +1,12 @@
 import ImageModel
 import Synchronization
 
-/// Lanes of creates, updates and soft deletes through image-api until cancelled.
+/// Lanes of creates, updates and soft deletes through image-api until stopped.
+///
+/// Stopped by a flag between requests, never by cancelling: cancelling a task in the middle of
+/// a `URLSession` request can deadlock swift-corelibs-foundation (the task's `cancel()` waits
+/// synchronously on the session's queue, which waits for a cooperative thread; a CI run hung
+/// there with both of the machine's two cooperative threads taken).
 /// Updates and deletes touch records 1...`perPlant` of each plant.
 final class Writers: Sendable {
     let client: ServiceClient
@@ -11,6 +16,7 @@ final class Writers: Sendable {
     let pause: Duration
     private let count = Atomic<Int>(0)
     private let next = Atomic<Int>(0)
+    private let stopped = Atomic<Bool>(false)
 
     init(client: ServiceClient, perPlant: Int, lanes: Int, pause: Duration = .zero) {
         self.client = client
@@ -21,12 +27,15 @@ final class Writers: Sendable {
 
     var acknowledged: Int { count.load(ordering: .relaxed) }
 
-    func run() async throws {
+    /// The lanes end after their request in flight.
+    func stop() { stopped.store(true, ordering: .relaxed) }
+
+    func run() async {
         let workload = Workload(client: client, seed: 77)
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<lanes {
                 group.addTask {
-                    while !Task.isCancelled {
+                    while !self.stopped.load(ordering: .relaxed) {
                         let index = self.next.add(1, ordering: .relaxed).newValue
                         // One in ten a create, with a JPEG of its own.
                         let change = index % 10 == 0
