@@ -60,9 +60,10 @@ struct ImageAPI {
         // committed after the relay's last round (the outbox keeps any for the next start).
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = relay.map { [.init(service: $0)] } ?? []
         services.append(.init(service: HTTPServerService(server: server)))
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
-                                                      logger: logger))
-        try await group.run()
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger)
+        configuration.maximumGracefulShutdownDuration = settings.shutdownGrace
+        try await ServiceGroup(configuration: configuration).run()
         for producer in producers { await producer.close() }
         await repository.close()
         logger.info("stopped")

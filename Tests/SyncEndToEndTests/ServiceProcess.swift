@@ -47,9 +47,14 @@ final class ServiceProcess: @unchecked Sendable {
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
-    /// Waits for the process to end and returns its exit status.
+    /// Waits for the process to end and returns its exit status; if it does not, the failure
+    /// carries where its threads are.
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        try await eventually("\(name) exit", timeout: timeout) { process.isRunning ? nil : process.terminationStatus }
+        do {
+            return try await eventually("\(name) exit", timeout: timeout) { process.isRunning ? nil : process.terminationStatus }
+        } catch {
+            throw TestFailure("\(error)\n--- \(name) stacks ---\n\(await stackDump(of: process.processIdentifier))")
+        }
     }
 }
 

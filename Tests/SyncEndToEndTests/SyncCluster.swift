@@ -34,10 +34,17 @@ final class SyncCluster: @unchecked Sendable {
         self.brokers = brokers
     }
 
-    /// Runs `body` with a cluster over fresh namespaces of `producer` and `consumer`; stops the
-    /// processes and drops the namespaces afterwards.
+    /// Runs `body` with a cluster over fresh namespaces of `producer` and `consumer` once one of
+    /// `TestSlots.clusters` is free; stops the processes and drops the namespaces afterwards.
     static func with(producer: TestStore, consumer: TestStore, brokers: String? = nil,
                      _ body: (SyncCluster) async throws -> Void) async throws {
+        try await TestSlots.clusters.with {
+            try await withoutSlot(producer: producer, consumer: consumer, brokers: brokers, body)
+        }
+    }
+
+    private static func withoutSlot(producer: TestStore, consumer: TestStore, brokers: String?,
+                                    _ body: (SyncCluster) async throws -> Void) async throws {
         try await producer.withFreshURL { producerURL, _ in
             try await consumer.withFreshURL { consumerURL, _ in
                 let cluster = try SyncCluster(producerURL: producerURL, consumerURL: consumerURL, brokers: brokers)

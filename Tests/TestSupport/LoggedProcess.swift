@@ -19,3 +19,22 @@ public func startLoggedProcess(_ executable: URL, _ arguments: [String], environ
     try process.run()
     return process
 }
+
+/// Every thread's stack of the running process `pid`, from gdb (empty when gdb cannot attach):
+/// a process that does not stop or answer in time says where it is stuck. Runs off the
+/// cooperative pool, which has only two threads on small machines.
+public func stackDump(of pid: Int32) async -> String {
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("leafsync-stacks-\(pid)-\(UUID().uuidString).txt")
+    defer { try? FileManager.default.removeItem(at: output) }
+    guard let process = try? startLoggedProcess(URL(fileURLWithPath: "/usr/bin/timeout"),
+                                                ["60", "gdb", "-p", "\(pid)", "-batch", "-ex", "thread apply all bt 25"], log: output)
+    else { return "" }
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        DispatchQueue.global().async {
+            process.waitUntilExit()
+            continuation.resume()
+        }
+    }
+    let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").filter { $0.hasPrefix("Thread ") || $0.hasPrefix("#") }.joined(separator: "\n")
+}
