@@ -91,7 +91,8 @@ struct BootstrapCommand: AsyncParsableCommand {
         await producer.close()
         await replica.close()
         let state = try outcome.get()
-        print("bootstrap of group \(groupID) finished: \(state.copied) records copied; the group starts at "
+        let refused = state.refused == 0 ? "" : ", \(state.refused) refused by the consumer DB (see the log; not copied)"
+        print("bootstrap of group \(groupID) finished: \(state.copied) records copied\(refused); the group starts at "
             + state.offsets.map(\.description).joined(separator: ","))
     }
 }

@@ -86,9 +86,7 @@ struct VerifyCommand: AsyncParsableCommand {
         var seen = Set<Plant>()
         let selected = try (plants.isEmpty ? Plant.allCases : plants.map { try Plant(validating: $0) }).filter { seen.insert($0).inserted }
         let deadline = try source.seconds("store_deadline", flag: storeDeadline, default: 10)
-        let allowance = try source.optionalString("staleness_allowance", flag: stalenessAllowance.map { String($0) }).map { _ in
-            try source.seconds("staleness_allowance", flag: stalenessAllowance, default: 0)
-        }
+        let allowance = try source.optionalSeconds("staleness_allowance", flag: stalenessAllowance)
         guard !repair || allowance != nil else { throw ValidationError("--repair needs --staleness-allowance: only a live comparison tells a difference from a change in flight") }
 
         _ = Observability.bootstrap(level: level)

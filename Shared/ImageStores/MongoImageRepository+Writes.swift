@@ -65,22 +65,16 @@ extension MongoImageRepository {
         try await modify(plant: plant, id: id, operation: "delete") { $0.softDeleted(at: time) }
     }
 
-    /// Compare-and-set on `version`: reads the record, applies the domain's `change`, and sets
-    /// the changed fields only if the version is still the one read; otherwise another writer
-    /// won and it starts over from a fresh read. Nothing is written when nothing changed. With
-    /// `writesChangeEvents`, the same update appends the change's event to the outbox.
+    /// Applies the domain's `change` by `compareAndSet`; nothing is written when nothing
+    /// changed. With `writesChangeEvents`, the same update appends the change's event to the
+    /// outbox.
     private func modify(plant: Plant, id: Int64, operation: String,
                         _ change: @escaping @Sendable (Image) -> (image: Image, changed: [ImageField])) async throws(ImageError) -> Image? {
         let (database, logger, writesEvents) = (self.database, self.logger, self.writesChangeEvents)
         return try await run(operation) { client in
-            let images = client.images(of: plant, in: database)
-            for _ in 0..<Self.maxAttempts {
-                guard let document = try images.findOne(["id": .int64(id)], projection: Outbox.hidden) else { return nil }
-                let current = try Image(mongoDocument: document)
+            try Self.compareAndSet(client.images(of: plant, in: database), id: id, operation: operation, logger: logger) { current in
                 let (next, changed) = change(current)
-                guard !changed.isEmpty else { return current }
-                // A LIMS record without `version` counts as version 1 until its first change.
-                let expected: BSONValue = document["version"] == nil ? .document(["$exists": .bool(false)]) : .int64(current.version)
+                guard !changed.isEmpty else { return (nil, current) }
                 let set = changed.map { ($0.rawValue, next.mongoValue(of: $0)) } + [
                     ("updated_at", next.updatedAt.mongoValue),
                     ("version", .int64(next.version)),
@@ -89,15 +83,28 @@ extension MongoImageRepository {
                     ? Outbox.appendOperators(ChangeEvent(changed: changed, of: next, plant: plant,
                                                          occurredAt: Timestamp.currentMicroseconds()))
                     : []
-                let update = BSONDocument([("$set", .document(BSONDocument(set))), Self.stampChange] + outbox)
-                let result = try images.updateOne(["id": .int64(id), "version": expected], update)
-                if result.matchedCount == 1 { return next }
-                logger.debug("Concurrent change, retrying", metadata: [
-                    "db.collection": "\(plant.collectionName)", "image.id": "\(id)",
-                ])
+                return (BSONDocument([("$set", .document(BSONDocument(set))), Self.stampChange] + outbox), next)
             }
-            throw ImageError(code: .storeFailure, message: "MongoDB \(operation) gave up after \(Self.maxAttempts) concurrent changes")
         }
+    }
+
+    /// Compare-and-set on `version`: reads record `id` (nil when there is none), asks `plan`
+    /// for the update and the result, and applies the update only if the version is still the
+    /// one read; otherwise another writer won and it starts over from a fresh read. A nil
+    /// update writes nothing.
+    static func compareAndSet<T>(_ images: MongoCollection, id: Int64, operation: String, logger: Logger,
+                                 _ plan: (Image) throws -> (update: BSONDocument?, result: T)) throws -> T? {
+        for _ in 0..<maxAttempts {
+            guard let document = try images.findOne(["id": .int64(id)], projection: Outbox.hidden) else { return nil }
+            let current = try Image(mongoDocument: document)
+            let (update, result) = try plan(current)
+            guard let update else { return result }
+            // A LIMS record without `version` counts as version 1 until its first change.
+            let expected: BSONValue = document["version"] == nil ? .document(["$exists": .bool(false)]) : .int64(current.version)
+            if try images.updateOne(["id": .int64(id), "version": expected], update).matchedCount == 1 { return result }
+            logger.debug("Concurrent change, retrying", metadata: ["db.collection": "\(images.name)", "image.id": "\(id)"])
+        }
+        throw ImageError(code: .storeFailure, message: "MongoDB \(operation) gave up after \(maxAttempts) concurrent changes")
     }
 
     /// Unordered bulk inserts; ids that exist already are rejected by the unique index and

@@ -1,14 +1,17 @@
 import Foundation
 import Logging
 
-/// Reads a whole topic as it is now: every partition from its first offset to the high
-/// watermark it had when the read began, outside any consumer group (nothing is committed,
-/// no one else's partitions move). For operators' tools such as the dead-letter replay.
+/// Reads a whole topic as it is now: every partition from its first offset to at least the
+/// high watermark it had when the read began, outside any consumer group (nothing is
+/// committed, no one else's partitions move). For operators' tools such as the dead-letter
+/// replay.
+///
+/// A partition counts as read once a message at its watermark's offset (or its end of
+/// partition) came, and then what the consumer already holds is taken too: Tansu reports a
+/// watermark of the last batch's first offset + 1, so the rest of that batch (already
+/// fetched with it) would otherwise be left out. Messages written after the read began may
+/// come with it.
 public enum KafkaTopicReader {
-    /// - Returns: the messages, per partition in offset order; empty when the topic does not
-    ///   exist.
-    /// - Throws: `KafkaError` when the brokers cannot be asked, or `.timedOut` when the end
-    ///   is not reached within `timeout`.
     public static func readAll(topic: String, configuration: KafkaConfiguration, timeout: Duration,
                                logger: Logger) async throws(KafkaError) -> [KafkaMessage] {
         try await onOwnThread("leafsync.kafka.reader") { () throws(KafkaError) in
@@ -37,20 +40,22 @@ public enum KafkaTopicReader {
         guard !starts.isEmpty else { return [] }
         try client.assign(starts)
         var messages: [KafkaMessage] = []
-        while !ends.isEmpty {
+        // Once every partition reached its watermark, a poll that finds nothing at once ends it.
+        reading: while true {
+            let reached = ends.isEmpty
             guard ContinuousClock.now < deadline else {
+                if reached { break reading }
                 throw KafkaError(code: .timedOut, message: "reading \(topic): \(ends.keys.map(\.description).sorted()) not read to the end in time")
             }
-            switch client.consumerPoll(milliseconds: min(remaining(), 500)) {
+            switch client.consumerPoll(milliseconds: reached ? min(remaining(), 50) : min(remaining(), 500)) {
             case .message(let message):
+                messages.append(message)
                 let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
-                guard let end = ends[partition] else { continue }
-                if message.offset < end { messages.append(message) }
-                if message.offset + 1 >= end { ends[partition] = nil }
+                if let end = ends[partition], message.offset + 1 >= end { ends[partition] = nil }
             case .endOfPartition(let partition): ends[partition] = nil
             case .error(let error) where error.isFatal: throw error
             case .error(let error): logger.debug("Kafka reader error", metadata: ["kafka.error": "\(error)"])
-            case .none: continue
+            case .none: if reached { break reading }
             }
         }
         return messages

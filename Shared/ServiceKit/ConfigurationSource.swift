@@ -68,15 +68,22 @@ public struct ConfigurationSource: Sendable {
     /// (negative, NaN, infinite, absurdly large) is refused before it reaches arithmetic that
     /// would trap.
     public func seconds(_ key: String, flag: Double?, default value: Double) throws -> Duration {
-        let seconds: Double
-        if let flag { seconds = flag } else if let text = lookup(key) {
-            guard let parsed = Double(text) else {
-                throw ConfigurationError(key: key, message: "must be a number of seconds, not \"\(text)\"")
-            }
-            seconds = parsed
-        } else { seconds = value }
-        guard seconds.isFinite, seconds >= 0, seconds <= Self.maxSeconds else {
-            throw ConfigurationError(key: key, message: "must be a number of seconds from 0 to \(Int(Self.maxSeconds)) (ten years), not \(seconds)")
+        try optionalSeconds(key, flag: flag) ?? Self.duration(key, value)
+    }
+
+    /// Like `seconds`, for a setting that is off unless the flag or the environment sets it.
+    public func optionalSeconds(_ key: String, flag: Double?) throws -> Duration? {
+        if let flag { return try Self.duration(key, flag) }
+        guard let text = lookup(key) else { return nil }
+        guard let parsed = Double(text) else {
+            throw ConfigurationError(key: key, message: "must be a number of seconds, not \"\(text)\"")
+        }
+        return try Self.duration(key, parsed)
+    }
+
+    private static func duration(_ key: String, _ seconds: Double) throws -> Duration {
+        guard seconds.isFinite, seconds >= 0, seconds <= maxSeconds else {
+            throw ConfigurationError(key: key, message: "must be a number of seconds from 0 to \(Int(maxSeconds)) (ten years), not \(seconds)")
         }
         return .milliseconds(Int64(seconds * 1000))
     }

@@ -21,7 +21,21 @@ public struct BootstrapState: Sendable, Hashable, Codable {
         /// The plant's record count when the bootstrap began (for the progress and ETA).
         public var total: Int64
         public var done = false
+        /// Records the consumer DB refused for good (a constraint, a size): not copied, the
+        /// others were. Optional so that states stored before it read as none.
+        public var refused: Int64?
+        /// The first `BootstrapState.refusalsKept` of them, with the database's reason.
+        public var refusals: [Refusal]?
     }
+
+    public struct Refusal: Sendable, Hashable, Codable {
+        public var imageID: Int64
+        public var reason: String
+    }
+
+    /// Refusals kept per plant: the state is stored after every page, so it stays small
+    /// however many records a DB refuses; each one has its log line.
+    public static let refusalsKept = 20
 
     /// The text format; a state of another format is refused rather than misread.
     public static let format = 1
@@ -39,7 +53,8 @@ public struct BootstrapState: Sendable, Hashable, Codable {
     }
 
     public var copied: Int64 { plants.reduce(0) { $0 + $1.copied } }
-    public var total: Int64 { plants.reduce(0) { $0 + max($1.total, $1.copied) } }
+    public var refused: Int64 { plants.reduce(0) { $0 + ($1.refused ?? 0) } }
+    public var total: Int64 { plants.reduce(0) { $0 + max($1.total, $1.copied + ($1.refused ?? 0)) } }
     public var offsets: [KafkaTopicPartitionOffset] {
         positions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: $0.offset) }
     }

@@ -83,6 +83,11 @@ public struct ConsumerBootstrap: Sendable {
         state.finishedAt = Timestamp.now().millisecondsSinceEpoch
         try await store(state)
         metrics.finished()
+        if state.refused > 0 {
+            logger.warning("bootstrap finished without the records the consumer DB refused", metadata: metadata(state).merging([
+                "bootstrap.refused_ids": "\(state.plants.flatMap { progress in (progress.refusals ?? []).map { "\(progress.plant.rawValue) \($0.imageID)" } })",
+            ]) { $1 })
+        }
         logger.info("bootstrap finished; the group starts at the recorded positions", metadata: metadata(state))
         return state
     }
@@ -155,23 +160,39 @@ public struct ConsumerBootstrap: Sendable {
             let page = try await retrying("read a page of the producer's \(plant.rawValue) records") {
                 try await producer.changedImages(plant: plant, since: nil, afterID: afterID, limit: limit)
             }
-            if !page.isEmpty {
-                _ = try await retrying("write a page to the consumer DB") {
-                    try await replica.applyReplicaWrites(page.map { .upsert(plant, $0) })
-                }
+            // A record the consumer DB refuses for good is left out and said; the others go on.
+            let refused = page.isEmpty ? [:] : try await retrying("write a page to the consumer DB") {
+                try await replica.applyIsolatingRefusals(page.map { ReplicaWrite.upsert(plant, $0) }[...])
             }
-            state.plants[index].copied += Int64(page.count)
+            state.plants[index].copied += Int64(page.count - refused.count)
+            if !refused.isEmpty { refuse(refused, plantAt: index, of: &state, metrics: metrics) }
             state.plants[index].afterID = page.last?.id ?? afterID
             state.plants[index].done = page.count < limit
             try await store(state)
             sizer.observe(page)
-            metrics.copied(page, plant: plant, state: state)
+            metrics.copied(refused.isEmpty ? page : page.filter { refused[RecordKey(plant: plant, imageID: $0.id)] == nil },
+                           plant: plant, state: state)
             if let figures = progress.after(page.count, state: state) {
                 logger.info("bootstrap progress", metadata: metadata(state).merging(figures.metadata) { $1 })
                 if let eta = figures.eta { metrics.eta.record(eta) }
             }
             if let pause = progress.pauseForRate() { try await Task.sleep(for: pause) }
         }
+    }
+
+    private func refuse(_ refused: [RecordKey: String], plantAt index: Int, of state: inout BootstrapState,
+                        metrics: BootstrapMetrics) {
+        for (key, reason) in refused.sorted(by: { $0.key.imageID < $1.key.imageID }) {
+            logger.error("bootstrap: the consumer DB refused a record; it is not copied, the others are", metadata: [
+                "image.plant": "\(key.plant.rawValue)", "image.id": "\(key.imageID)", "reason": "\(reason)",
+                "fix": "make the consumer DB accept it, then `verify --repair` republishes it",
+            ])
+            var kept = state.plants[index].refusals ?? []
+            if kept.count < BootstrapState.refusalsKept { kept.append(.init(imageID: key.imageID, reason: reason)) }
+            state.plants[index].refusals = kept
+        }
+        state.plants[index].refused = (state.plants[index].refused ?? 0) + Int64(refused.count)
+        metrics.refused(refused.count, plant: state.plants[index].plant)
     }
 
     private func store(_ state: BootstrapState) async throws {
@@ -196,7 +217,8 @@ public struct ConsumerBootstrap: Sendable {
     }
 
     private func metadata(_ state: BootstrapState) -> Logger.Metadata {
-        ["kafka.group": "\(groupID)", "bootstrap.copied": "\(state.copied)", "bootstrap.total": "\(state.total)"]
+        ["kafka.group": "\(groupID)", "bootstrap.copied": "\(state.copied)", "bootstrap.refused": "\(state.refused)",
+         "bootstrap.total": "\(state.total)"]
     }
 }
 
@@ -257,7 +279,7 @@ struct ProgressReport {
         let elapsed = now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Double(copiedThisRun) / seconds : 0
-        let remaining = max(0, state.total - state.copied)
+        let remaining = max(0, state.total - state.copied - state.refused)
         return Figures(rate: rate, percent: state.total > 0 ? state.copied * 100 / state.total : 100,
                        eta: rate > 0 ? Double(remaining) / rate : nil)
     }
@@ -275,6 +297,7 @@ struct ProgressReport {
 /// it finished.
 final class BootstrapMetrics: Sendable {
     private let copiedRecords: [Plant: Counter]
+    private let refusedRecords: [Plant: Counter]
     private let copiedBytes = Counter(label: "bootstrap_bytes_copied_total")
     private let remaining = Gauge(label: "bootstrap_records_remaining")
     let eta = Gauge(label: "bootstrap_eta_seconds")
@@ -284,14 +307,21 @@ final class BootstrapMetrics: Sendable {
         copiedRecords = Dictionary(uniqueKeysWithValues: Plant.allCases.map {
             ($0, Counter(label: "bootstrap_records_copied_total", dimensions: [("plant", $0.rawValue)]))
         })
-        remaining.record(max(0, state.total - state.copied))
+        refusedRecords = Dictionary(uniqueKeysWithValues: Plant.allCases.map {
+            ($0, Counter(label: "bootstrap_records_refused_total", dimensions: [("plant", $0.rawValue)]))
+        })
+        remaining.record(max(0, state.total - state.copied - state.refused))
         done.record(0)
+    }
+
+    func refused(_ count: Int, plant: Plant) {
+        refusedRecords[plant]?.increment(by: count)
     }
 
     func copied(_ page: [Image], plant: Plant, state: BootstrapState) {
         copiedRecords[plant]?.increment(by: page.count)
         copiedBytes.increment(by: page.reduce(0) { $0 + $1.data.count })
-        remaining.record(max(0, state.total - state.copied))
+        remaining.record(max(0, state.total - state.copied - state.refused))
     }
 
     func finished() {

@@ -85,11 +85,13 @@ struct ReplicaApplier: Sendable {
     /// Applies the plan's writes, then removes the waiting changes it resolved; one folded into
     /// a refused write waits on, and its expiry reports it. Returns the refused records.
     private func applyRemovingResolved(_ plan: ReplicaPlan) async throws -> [RecordKey: String] {
-        let refused = try await applyIsolatingRefusals(plan.writes[...])
+        let refused = try await replica.applyIsolatingRefusals(plan.writes[...])
         try await replica.removeWaiting(plan.resolved.filter { refused[RecordKey(plant: $0.plant, imageID: $0.imageID)] == nil })
         return refused
     }
+}
 
+extension ImageReplica {
     /// Applies `writes`. When the database refuses the data for good (a constraint, a type, a
     /// size), halves them until the refused writes are alone, applies every other, and returns
     /// the refused records with the database's reason. A transient error propagates: the caller
@@ -97,7 +99,7 @@ struct ReplicaApplier: Sendable {
     func applyIsolatingRefusals(_ writes: ArraySlice<ReplicaWrite>) async throws -> [RecordKey: String] {
         guard !writes.isEmpty else { return [:] }
         do throws(ImageError) {
-            try await replica.applyReplicaWrites(Array(writes))
+            try await applyReplicaWrites(Array(writes))
             return [:]
         } catch {
             guard error.code == .storeRejected else { throw error }

@@ -47,6 +47,23 @@ struct KafkaBrokerTests {
         #expect(message.headers == [KafkaHeader(name: "h", string: "1")])
     }
 
+    /// Tansu reports a partition's watermark as its last batch's first offset + 1: the reader
+    /// still returns the rest of that batch.
+    @Test func aTopicIsReadToItsTrueEndWhenItsLastBatchHoldsSeveralMessages() async throws {
+        let topic = Support.uniqueName("reader")
+        try await KafkaAdmin(configuration: configuration(), logger: Support.logger)
+            .createTopics([KafkaNewTopic(name: topic, partitions: 1)])
+        let producer = try KafkaProducer(configuration: configuration(["linger.ms": "50"]), logger: Support.logger)
+        for range in [0..<4, 4..<10] {
+            _ = try await producer.send(range.map { KafkaOutgoingMessage(topic: topic, key: Array("k".utf8), value: Array("\($0)".utf8)) })
+        }
+        await producer.close()
+        let read = try await KafkaTopicReader.readAll(topic: topic, configuration: configuration(), timeout: .seconds(30),
+                                                      logger: Support.logger)
+        #expect(read.map(\.offset) == Array(0..<10))
+        #expect(read.map { String(decoding: $0.value ?? [], as: UTF8.self) } == (0..<10).map(String.init))
+    }
+
     @Test func aJoiningMemberMakesTheFirstCommitBeforeGivingUpPartitions() async throws {
         let topic = Support.uniqueName("rebalance")
         let admin = try KafkaAdmin(configuration: configuration(), logger: Support.logger)

@@ -27,6 +27,16 @@ import Testing
         #expect(try BootstrapState(text: finished.text).finishedAt == 1)
     }
 
+    @Test func refusalsReadBackAndAStateStoredBeforeThemReadsAsNone() throws {
+        var refusing = Self.state
+        refusing.plants[1].refused = 3
+        refusing.plants[1].refusals = [.init(imageID: 4, reason: "violates check constraint \"refuse\"")]
+        let read = try BootstrapState(text: refusing.text)
+        #expect(read == refusing && read.refused == 3 && read.total == 12 + 3 + 7)
+        #expect(!Self.state.text.contains("refus"), "a state without refusals is written as before them")
+        #expect(try BootstrapState(text: Self.state.text).refused == 0)
+    }
+
     @Test(arguments: [
         "", "null", "[]", "{}", "not json", #"{"format":1}"#,
         // Another format, a plant missing, one twice, one unknown, a position's offset not a number.

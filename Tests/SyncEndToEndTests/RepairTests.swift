@@ -103,3 +103,14 @@ import Testing
         }
     }
 }
+
+/// An absurd staleness allowance is refused before any database is asked, with exit 2 and why.
+@Test(arguments: ["-1", "nan", "inf", "1e300", "315360001", "soon", ""])
+func anAbsurdStalenessAllowanceIsRefused(value: String) async throws {
+    let nowhere = "postgres://app@127.0.0.1:1/none"
+    let process = try ServiceProcess("verify", ["--producer-url", nowhere, "--consumer-url", nowhere, "--store-deadline", "0",
+                                                "--staleness-allowance=\(value)", "--repair"])
+    let status = try await process.waitForExit()
+    #expect(status == 2, "\(process.log)")
+    #expect(process.log.contains("staleness") && !process.log.contains("127.0.0.1:1"), "\(process.log)")
+}
