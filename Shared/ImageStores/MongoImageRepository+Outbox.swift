@@ -211,12 +211,15 @@ extension MongoImageRepository: ChangeOutbox {
 }
 
 extension MongoBulkWriteResult {
-    /// Throws the first rejected operation, unless `isExpected` accepts every rejection.
+    /// Throws the first rejected operation, unless `isExpected` accepts every rejection. The
+    /// error carries only the unexpected rejections: an expected one (a stale upsert's duplicate
+    /// key) beside a refused write would make the refusal look like a failure.
     @discardableResult
     func throwWriteErrors(except isExpected: (MongoWriteError) -> Bool = { _ in false }) throws(MongoError) -> MongoBulkWriteResult {
-        if let error = writeErrors.first(where: { !isExpected($0) }) {
+        let unexpected = writeErrors.filter { !isExpected($0) }
+        if let error = unexpected.first {
             throw MongoError(code: .serverError, nativeCode: UInt32(bitPattern: error.code),
-                             message: "bulk operation \(error.index) rejected: \(error.message)", writeErrors: writeErrors)
+                             message: "bulk operation \(error.index) rejected: \(error.message)", writeErrors: unexpected)
         }
         return self
     }
