@@ -12,6 +12,10 @@ import Logging
 /// fetched with it) would otherwise be left out. Messages written after the read began may
 /// come with it.
 public enum KafkaTopicReader {
+    /// - Returns: the messages, per partition in offset order; empty when the topic does not
+    ///   exist.
+    /// - Throws: `KafkaError` when the brokers cannot be asked, or `.timedOut` when the end
+    ///   is not reached within `timeout`.
     public static func readAll(topic: String, configuration: KafkaConfiguration, timeout: Duration,
                                logger: Logger) async throws(KafkaError) -> [KafkaMessage] {
         try await onOwnThread("leafsync.kafka.reader") { () throws(KafkaError) in

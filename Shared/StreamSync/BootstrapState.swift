@@ -54,6 +54,8 @@ public struct BootstrapState: Sendable, Hashable, Codable {
 
     public var copied: Int64 { plants.reduce(0) { $0 + $1.copied } }
     public var refused: Int64 { plants.reduce(0) { $0 + ($1.refused ?? 0) } }
+    /// Records neither copied nor refused yet.
+    public var remaining: Int64 { max(0, total - copied - refused) }
     public var total: Int64 { plants.reduce(0) { $0 + max($1.total, $1.copied + ($1.refused ?? 0)) } }
     public var offsets: [KafkaTopicPartitionOffset] {
         positions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: $0.offset) }

@@ -279,7 +279,7 @@ struct ProgressReport {
         let elapsed = now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Double(copiedThisRun) / seconds : 0
-        let remaining = max(0, state.total - state.copied - state.refused)
+        let remaining = state.remaining
         return Figures(rate: rate, percent: state.total > 0 ? state.copied * 100 / state.total : 100,
                        eta: rate > 0 ? Double(remaining) / rate : nil)
     }
@@ -310,7 +310,7 @@ final class BootstrapMetrics: Sendable {
         refusedRecords = Dictionary(uniqueKeysWithValues: Plant.allCases.map {
             ($0, Counter(label: "bootstrap_records_refused_total", dimensions: [("plant", $0.rawValue)]))
         })
-        remaining.record(max(0, state.total - state.copied - state.refused))
+        remaining.record(state.remaining)
         done.record(0)
     }
 
@@ -321,7 +321,7 @@ final class BootstrapMetrics: Sendable {
     func copied(_ page: [Image], plant: Plant, state: BootstrapState) {
         copiedRecords[plant]?.increment(by: page.count)
         copiedBytes.increment(by: page.reduce(0) { $0 + $1.data.count })
-        remaining.record(max(0, state.total - state.copied - state.refused))
+        remaining.record(state.remaining)
     }
 
     func finished() {
