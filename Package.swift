@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Sockets", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "CRdKafka", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TCPRelayTests", dependencies: [
             "TCPRelay", "Postgres", .product(name: "Logging", package: "swift-log"),
         ]),

@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds an update or delete that came before its record waits for it in the consumer DB before it is dead-lettered. Env LEAFSYNC_WAITING_TIMEOUT_SECONDS. Default 3600.")
     var waitingTimeoutSeconds: Int?
 
+    @Option(help: "Milliseconds a gap in a partition's offsets is read again before the consumer goes on past it (0: at once; a topic that is compacted or written in transactions has real gaps). Env LEAFSYNC_OFFSET_GAP_GRACE_MS. Default 10000.")
+    var offsetGapGraceMs: Int?
+
     func run() async throws {
         let settings = try server.resolve(defaultPort: 8082)
         let registry = Observability.bootstrap(level: settings.logLevel,
@@ -62,7 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
             maxMessageBytes: try source.int("max_message_bytes", flag: maxMessageBytes, default: defaults.maxMessageBytes),
             maxBatchBytes: try source.int("batch_max_bytes", flag: batchMaxBytes, default: defaults.maxBatchBytes),
             waitingTimeout: .seconds(try source.int("waiting_timeout_seconds", flag: waitingTimeoutSeconds,
-                                                    default: Int(defaults.waitingTimeout / .seconds(1)))))
+                                                    default: Int(defaults.waitingTimeout / .seconds(1)))),
+            offsetGapGrace: .milliseconds(try source.int("offset_gap_grace_ms", flag: offsetGapGraceMs,
+                                                         default: Int(defaults.offsetGapGrace / .milliseconds(1)))))
         guard batching.maxMessages >= 1 else { throw ValidationError("batch max messages must be at least 1") }
         guard batching.maxBatchBytes >= 1, batching.maxMessageBytes >= 1, batching.maxWait >= .zero else {
             throw ValidationError("batch max bytes and max message bytes must be at least 1, the batch wait not negative")
@@ -70,6 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
         // Bounded: the expiry deadline is computed in milliseconds, which a huge value would overflow.
         guard batching.waitingTimeout >= .seconds(1), batching.waitingTimeout <= .seconds(30 * 86_400) else {
             throw ValidationError("the waiting timeout must be 1...2592000 seconds (30 days)")
+        }
+        guard batching.offsetGapGrace >= .zero, batching.offsetGapGrace <= .seconds(3600) else {
+            throw ValidationError("the offset gap grace must be 0...3600000 milliseconds (an hour)")
         }
         let app = Consumer(
             settings: settings,

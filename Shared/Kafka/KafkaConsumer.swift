@@ -12,6 +12,8 @@ public final class KafkaConsumer: Sendable {
     private let client: RDKafkaClient
     private let queue = DispatchQueue(label: "leafsync.kafka.consumer")
     private let closed = Locked(false)
+    private let continuity: Locked<OffsetContinuity>
+    private let gapObserved: @Sendable (KafkaOffsetGap) -> Void
     private let logger: Logger
     /// librdkafka's statistics (with consumer lag), every `statisticsInterval` of the
     /// configuration, delivered while `poll` runs; finished by `close`.
@@ -23,9 +25,13 @@ public final class KafkaConsumer: Sendable {
     ///   - groupID: the consumer group; members share the topics' partitions.
     ///   - rebalance: told about assigned partitions, and asked what to commit before
     ///     partitions are revoked.
+    ///   - gapGrace: how long a gap in a partition's offsets is read again before it is taken
+    ///     as real (`OffsetContinuity`); zero takes every gap as real.
+    ///   - gapObserved: told about each gap: when it is first seen, filled or accepted.
     /// - Throws: `KafkaError` `.configuration` for a bad property.
     public init(configuration: KafkaConfiguration, groupID: String, topics: [String],
-                rebalance: KafkaRebalanceHandler = KafkaRebalanceHandler(), logger: Logger) throws(KafkaError) {
+                rebalance: KafkaRebalanceHandler = KafkaRebalanceHandler(), gapGrace: Duration = .seconds(10),
+                gapObserved: @escaping @Sendable (KafkaOffsetGap) -> Void = { _ in }, logger: Logger) throws(KafkaError) {
         (statistics, statisticsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(8))
         let properties = configuration.resolvedProperties(
             defaults: ["auto.offset.reset": "earliest"],
@@ -37,16 +43,30 @@ public final class KafkaConsumer: Sendable {
             ])
         var logger = logger
         logger[metadataKey: "kafka.group"] = "\(groupID)"
+        let continuity = Locked(OffsetContinuity(grace: gapGrace))
+        self.continuity = continuity
+        self.gapObserved = gapObserved
+        // A partition that moves starts afresh: its next messages are not a gap.
+        let tracked = KafkaRebalanceHandler(
+            partitionsAssigned: { partitions in
+                continuity.withLock { $0.forget(partitions) }
+                rebalance.partitionsAssigned(partitions)
+            },
+            partitionsRevoking: { partitions in
+                continuity.withLock { $0.forget(partitions) }
+                return rebalance.partitionsRevoking(partitions)
+            })
         client = try RDKafkaClient(kind: .consumer, properties: properties, callbacks: RDKafkaCallbacks(
             logger: logger, statistics: configuration.statisticsInterval == nil ? nil : statisticsContinuation,
-            rebalance: rebalance))
+            rebalance: tracked))
         self.logger = logger
         if configuration.statisticsInterval == nil { statisticsContinuation.finish() }
         try client.subscribe(to: topics)
     }
 
     /// Waits up to `timeout` for a first message, then takes what else is ready, up to
-    /// `maxMessages` or until the messages hold `maxBytes` (keys and values).
+    /// `maxMessages` or until the messages hold `maxBytes` (keys and values). A message past a
+    /// gap in its partition's offsets is left out and the partition read again from the gap.
     /// - Returns: the messages in partition order, empty when none came in time.
     /// - Throws: `KafkaError` `.fatal`, or `.closed` after `close`. Other consumer errors
     ///   (a broker down, a topic not there yet) are logged; librdkafka recovers from them.
@@ -59,6 +79,7 @@ public final class KafkaConsumer: Sendable {
                 let wait = batch.isEmpty ? max(.zero, deadline - ContinuousClock.now).milliseconds : 0
                 switch self.client.consumerPoll(milliseconds: wait) {
                 case .message(let message):
+                    guard self.continues(message) else { continue }
                     batch.append(message)
                     bytes += (message.value?.count ?? 0) + (message.key?.count ?? 0)
                 case .none: return batch
@@ -69,6 +90,44 @@ public final class KafkaConsumer: Sendable {
                 }
             }
             return batch
+        }
+    }
+
+    /// Whether `message` continues its partition without a gap, or after one that filled or
+    /// outlasted the grace. If not, seeks the partition back to the gap. On the queue.
+    private func continues(_ message: KafkaMessage) -> Bool {
+        let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+        let verdict = continuity.withLock { $0.check(partition, offset: message.offset, now: .now) }
+        let metadata: (Range<Int64>) -> Logger.Metadata = { missing in
+            ["kafka.partition": "\(partition)", "kafka.offsets.missing": "\(missing.lowerBound)...\(missing.upperBound - 1)"]
+        }
+        switch verdict {
+        case .deliver:
+            return true
+        case .filled(let missing, let after):
+            logger.info("offsets missing from a partition arrived on reading it again", metadata: metadata(missing).merging(
+                ["kafka.gap.seconds": "\(Double(after.milliseconds) / 1000)"]) { $1 })
+            gapObserved(KafkaOffsetGap(partition: partition, missing: missing, outcome: .filled))
+            return true
+        case .accepted(let missing):
+            logger.warning("offsets missing from a partition never arrived; going on past them (a compacted or transactional topic has such gaps)",
+                           metadata: metadata(missing))
+            gapObserved(KafkaOffsetGap(partition: partition, missing: missing, outcome: .accepted))
+            return true
+        case .reread(let missing, let first):
+            if first {
+                logger.warning("offsets missing from a partition (the broker served a later batch first); reading it again from the gap",
+                               metadata: metadata(missing))
+                gapObserved(KafkaOffsetGap(partition: partition, missing: missing, outcome: .rereading))
+            }
+            do {
+                try client.seek([KafkaTopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: missing.lowerBound)],
+                                milliseconds: 1000)
+            } catch {
+                logger.warning("could not seek back to a gap; trying again with its next message", metadata: metadata(missing).merging(
+                    ["kafka.error": "\(error)"]) { $1 })
+            }
+            return false
         }
     }
 

@@ -30,13 +30,19 @@ public final class ChangeConsumer: Service, Sendable {
         /// consumer DB before it is dead-lettered.
         public var waitingTimeout: Duration
 
+        /// How long a gap in a partition's offsets is read again before the consumer goes on
+        /// past it (`KafkaConsumer`). LeafSync's topics have no gaps, and one a broker left
+        /// while an earlier batch was being stored fills within milliseconds.
+        public var offsetGapGrace: Duration
+
         public init(maxMessages: Int = 1000, maxWait: Duration = .milliseconds(100), maxMessageBytes: Int = EventLimits.maxEventBytes,
-                    maxBatchBytes: Int = 1 << 20, waitingTimeout: Duration = .seconds(3600)) {
+                    maxBatchBytes: Int = 1 << 20, waitingTimeout: Duration = .seconds(3600), offsetGapGrace: Duration = .seconds(10)) {
             self.maxMessages = maxMessages
             self.maxWait = maxWait
             self.maxMessageBytes = maxMessageBytes
             self.maxBatchBytes = maxBatchBytes
             self.waitingTimeout = waitingTimeout
+            self.offsetGapGrace = offsetGapGrace
         }
     }
 
@@ -85,15 +91,17 @@ public final class ChangeConsumer: Service, Sendable {
                 logger.info("partitions revoked", metadata: ["kafka.partitions": "\(partitions)"])
                 return pending.take(partitions)
             })
+        let metrics = ConsumerMetrics(topics: topics.plantTopics)
+        self.metrics = metrics
         consumer = try KafkaConsumer(configuration: configuration, groupID: groupID, topics: topics.plantTopics,
-                                     rebalance: rebalance, logger: logger)
+                                     rebalance: rebalance, gapGrace: batching.offsetGapGrace, gapObserved: metrics.observed,
+                                     logger: logger)
         self.deadLetters = deadLetters
         applier = ReplicaApplier(replica: replica)
         self.topics = topics
         self.batching = batching
         self.health = health
         self.logger = logger
-        metrics = ConsumerMetrics(topics: topics.plantTopics)
     }
 
     public func run() async throws {

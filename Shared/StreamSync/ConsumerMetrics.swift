@@ -30,6 +30,10 @@ final class ConsumerMetrics: Sendable {
     let waitingChanges = Gauge(label: "consumer_waiting_changes")
     let waitingAge = Gauge(label: "consumer_waiting_oldest_age_seconds")
     private let lag = Mutex<[KafkaTopicPartition: Gauge]>([:])
+    /// Gaps in a partition's offsets, by outcome (`KafkaOffsetGap.Outcome`).
+    private let offsetGaps = Dictionary(uniqueKeysWithValues: KafkaOffsetGap.Outcome.allCases.map {
+        ($0, Counter(label: "consumer_offset_gaps_total", dimensions: [("outcome", $0.rawValue)]))
+    })
 
     /// `op` label values: the three operations, `legacy` for LIMS-format messages, `unknown`
     /// for messages that could not be read.
@@ -61,6 +65,8 @@ final class ConsumerMetrics: Sendable {
     func counted(topic: String, op: String) -> PerOp? { perTopic[topic]?[op] }
 
     func deadLettered(topic: String) { deadLettered[topic]?.increment() }
+
+    func observed(_ gap: KafkaOffsetGap) { offsetGaps[gap.outcome]?.increment() }
 
     func record(_ statistics: KafkaStatistics) {
         lag.withLock { gauges in

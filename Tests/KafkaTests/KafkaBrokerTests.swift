@@ -64,6 +64,36 @@ struct KafkaBrokerTests {
         #expect(read.map { String(decoding: $0.value ?? [], as: UTF8.self) } == (0..<10).map(String.init))
     }
 
+    /// Each committed transaction leaves a marker offset the consumer never sees: a gap that
+    /// never fills. The consumer reads the partition again from each gap (seeking back, so the
+    /// message after it comes again) until the grace passes, then goes on: every message comes
+    /// once, in order, and each gap is reported first seen, then accepted.
+    @Test func gapsInAPartitionAreReadAgainThenAcceptedAfterTheGrace() async throws {
+        let topic = Support.uniqueName("gaps")
+        try await KafkaAdmin(configuration: configuration(), logger: Support.logger)
+            .createTopics([KafkaNewTopic(name: topic, partitions: 1)])
+        let producer = try TransactionalProducer(brokers: try Support.brokers(), transactionalID: Support.uniqueName("tx"))
+        for round in 0..<3 {
+            try producer.commit(["\(round)a", "\(round)b"], to: topic)
+        }
+        let gaps = Shared<[KafkaOffsetGap]>([])
+        let consumer = try KafkaConsumer(configuration: configuration(Self.consumerProperties), groupID: Support.uniqueName("gaps"),
+                                         topics: [topic], gapGrace: .milliseconds(300),
+                                         gapObserved: { gaps.value.append($0) }, logger: Support.logger)
+        let started = ContinuousClock.now
+        let messages = try await Support.consume(6, from: consumer)
+        let took = ContinuousClock.now - started
+        await consumer.close()
+        #expect(messages.map { String(decoding: $0.value ?? [], as: UTF8.self) } == ["0a", "0b", "1a", "1b", "2a", "2b"])
+        // Markers after each transaction: 0 1 [2] 3 4 [5] 6 7.
+        #expect(messages.map(\.offset) == [0, 1, 3, 4, 6, 7])
+        let partition = KafkaTopicPartition(topic: topic, partition: 0)
+        #expect(gaps.value == [2..<3, 5..<6].flatMap { missing in
+            [KafkaOffsetGap.Outcome.rereading, .accepted].map { KafkaOffsetGap(partition: partition, missing: missing, outcome: $0) }
+        })
+        #expect(took >= .milliseconds(600), "each gap is read again for its grace before it is accepted")
+    }
+
     @Test func aJoiningMemberMakesTheFirstCommitBeforeGivingUpPartitions() async throws {
         let topic = Support.uniqueName("rebalance")
         let admin = try KafkaAdmin(configuration: configuration(), logger: Support.logger)

@@ -95,6 +95,18 @@ extension RDKafkaClient {
         try checkElements(of: list)
     }
 
+    /// Makes each partition's next fetch start at its offset. Waits up to `milliseconds` for
+    /// librdkafka to apply it; from then on, messages it fetched before are discarded.
+    func seek(_ offsets: [KafkaTopicPartitionOffset], milliseconds: Int32) throws(KafkaError) {
+        let list = RDKafkaTopicPartitionList(offsets)
+        if let error = withHandle({ handle in list.withPointer { rd_kafka_seek_partitions(handle, $0, milliseconds) } }) {
+            // The returned error is ours to destroy.
+            defer { rd_kafka_error_destroy(error) }
+            throw KafkaError(error: error)
+        }
+        try checkElements(of: list)
+    }
+
     /// The partitions currently assigned to this consumer.
     func assignment() throws(KafkaError) -> [KafkaTopicPartition] {
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
