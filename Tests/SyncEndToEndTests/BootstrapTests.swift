@@ -18,7 +18,7 @@ import Testing
         // The MongoDB-compatible server takes tens of writes a second, not hundreds. The rate
         // limits make the first run last ~10 s, so that it is killed well before its end.
         let (perPlant, rate, lanes, pause) = store == .postgres ? (1000, 300, 8, Duration.zero) : (300, 100, 2, .milliseconds(100))
-        try await SyncCluster.with(producer: store, consumer: store) { cluster in
+        try await SyncCluster.with(producer: store, consumer: store, long: true) { cluster in
             let producer = try TestStore.client(url: cluster.producerURL)
             let consumer = try TestStore.client(url: cluster.consumerURL)
             defer { Task { await producer.close(); await consumer.close() } }

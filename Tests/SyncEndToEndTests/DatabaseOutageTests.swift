@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct DatabaseOutageTests {
     @Test(arguments: [TestStore.postgres, .mongo])
     func theConsumerWaitsOutADatabaseOutage(consumerStore: TestStore) async throws {
-        try await SyncCluster.with(producer: .postgres, consumer: consumerStore) { cluster in
+        try await SyncCluster.with(producer: .postgres, consumer: consumerStore, long: true) { cluster in
             let relay = TCPRelay(targetHost: "127.0.0.1", targetPort: try port(of: cluster.consumerURL),
                                  logger: Logger(label: "leafsync.tests.relay"))
             let relayPort = try relay.start()

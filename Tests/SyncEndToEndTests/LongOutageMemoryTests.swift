@@ -13,7 +13,7 @@ import Testing
     static let rssLimit = 64 << 20
 
     @Test func aTwoMinuteOutageWithRebalancesKeepsTheConsumerSmallAndLosesNothing() async throws {
-        try await SyncCluster.with(producer: .postgres, consumer: .postgres) { cluster in
+        try await SyncCluster.with(producer: .postgres, consumer: .postgres, long: true) { cluster in
             let relay = TCPRelay(targetHost: "127.0.0.1", targetPort: try port(of: cluster.consumerURL),
                                  logger: Logger(label: "leafsync.tests.relay"))
             let relayPort = try relay.start()

@@ -17,7 +17,7 @@ import Testing
         // paced writes and a longer allowance there, and a shorter quiet run. The allowances leave
         // room for the lag of a machine busy with the rest of the suite.
         let (perPlant, lanes, pause, allowance, quiet) = store == .postgres ? (100, 16, Duration.zero, "10", 60) : (30, 2, .milliseconds(300), "20", 20)
-        try await SyncCluster.with(producer: store, consumer: store) { cluster in
+        try await SyncCluster.with(producer: store, consumer: store, long: true) { cluster in
             try await cluster.startAPI()
             try await cluster.startConsumer()
             // Records perPlant + 1 of each plant are the ones damaged: no writer changes them.

@@ -11,7 +11,7 @@ import Testing
 @Suite(.serialized) struct ReplicatedRelayTests {
     @Test(arguments: [TestStore.postgres, .mongo])
     func relaysOfThreeReplicasShareTheOutbox(store: TestStore) async throws {
-        try await SyncCluster.with(producer: store, consumer: store) { cluster in
+        try await SyncCluster.with(producer: store, consumer: store, long: true) { cluster in
             try await cluster.startAPI()
             let others = try (0..<2).map { _ in
                 try ServiceProcess("image-api", ["--store-url", cluster.producerURL, "--port", "0", "--log-level", "info"] + cluster.kafkaArguments)

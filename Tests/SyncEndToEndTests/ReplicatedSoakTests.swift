@@ -21,7 +21,7 @@ import Testing
     func twoAPIsAndThreeConsumersSurviveKillsAndABrokerOutage(store: TestStore) async throws {
         let broker = try await RelayedBroker.start()
         defer { broker.stop() }
-        try await SyncCluster.with(producer: store, consumer: store, brokers: broker.bootstrap) { cluster in
+        try await SyncCluster.with(producer: store, consumer: store, brokers: broker.bootstrap, long: true) { cluster in
             let fleet = try await Fleet(cluster: cluster)
             defer { fleet.killAll() }
             try await Workload(client: fleet.client(0), seed: 31).createImages(perPlant: Self.perPlant)

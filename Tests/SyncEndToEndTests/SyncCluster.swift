@@ -36,9 +36,10 @@ final class SyncCluster: @unchecked Sendable {
 
     /// Runs `body` with a cluster over fresh namespaces of `producer` and `consumer` once one of
     /// `TestSlots.clusters` is free; stops the processes and drops the namespaces afterwards.
-    static func with(producer: TestStore, consumer: TestStore, brokers: String? = nil,
+    /// - Parameter long: a test of minutes, given a slot before the others.
+    static func with(producer: TestStore, consumer: TestStore, brokers: String? = nil, long: Bool = false,
                      _ body: (SyncCluster) async throws -> Void) async throws {
-        try await TestSlots.clusters.with {
+        try await TestSlots.clusters.with(priority: long ? 1 : 0) {
             try await withoutSlot(producer: producer, consumer: consumer, brokers: brokers, body)
         }
     }

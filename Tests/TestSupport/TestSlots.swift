@@ -8,10 +8,18 @@ import Synchronization
 /// MongoDB-compatible server made single requests take seconds, and tests failed on waits
 /// that are generous on a machine doing one thing (issue 17). Bounding the clusters bounds
 /// that, for every test and every timeout at once.
+///
+/// A waiting body with a higher priority goes first (the longest tests, so that none of them
+/// starts last and ends the run alone); equal priorities go in arrival order.
 public final class TestSlots: Sendable {
+    private struct Waiter {
+        let priority: Int
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
     private struct State {
         var available: Int
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [Waiter] = []
     }
 
     private let state: Mutex<State>
@@ -25,18 +33,18 @@ public final class TestSlots: Sendable {
     public static let clusters = TestSlots(capacity: ProcessInfo.processInfo.environment["LEAFSYNC_TEST_CLUSTERS"]
         .flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 4)
 
-    /// Runs `body` once a slot is free, and frees it after.
-    public func with<T>(_ body: () async throws -> T) async throws -> T {
-        await acquire()
+    /// Runs `body` once a slot is free for it, and frees it after.
+    public func with<T>(priority: Int = 0, _ body: () async throws -> T) async throws -> T {
+        await acquire(priority: priority)
         defer { release() }
         return try await body()
     }
 
-    private func acquire() async {
+    private func acquire(priority: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let admitted = state.withLock { state in
                 guard state.available > 0 else {
-                    state.waiters.append(continuation)
+                    state.waiters.append(Waiter(priority: priority, continuation: continuation))
                     return false
                 }
                 state.available -= 1
@@ -48,11 +56,13 @@ public final class TestSlots: Sendable {
 
     private func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard !state.waiters.isEmpty else {
+            // The earliest arrival of the highest priority.
+            guard let top = state.waiters.map(\.priority).max(),
+                  let index = state.waiters.firstIndex(where: { $0.priority == top }) else {
                 state.available += 1
                 return nil
             }
-            return state.waiters.removeFirst()
+            return state.waiters.remove(at: index).continuation
         }
         next?.resume()
     }
