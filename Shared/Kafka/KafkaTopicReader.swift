@@ -10,21 +10,22 @@ import Logging
 /// partition) came, and then what the consumer already holds is taken too: Tansu reports a
 /// watermark of the last batch's first offset + 1, so the rest of that batch (already
 /// fetched with it) would otherwise be left out. Messages written after the read began may
-/// come with it.
+/// come with it. A gap in a partition's offsets is read again for up to `gapGrace` before it
+/// is taken as real (`OffsetContinuity`).
 public enum KafkaTopicReader {
     /// - Returns: the messages, per partition in offset order; empty when the topic does not
     ///   exist.
     /// - Throws: `KafkaError` when the brokers cannot be asked, or `.timedOut` when the end
     ///   is not reached within `timeout`.
     public static func readAll(topic: String, configuration: KafkaConfiguration, timeout: Duration,
-                               logger: Logger) async throws(KafkaError) -> [KafkaMessage] {
+                               gapGrace: Duration = .seconds(2), logger: Logger) async throws(KafkaError) -> [KafkaMessage] {
         try await onOwnThread("leafsync.kafka.reader") { () throws(KafkaError) in
-            try read(topic: topic, configuration: configuration, deadline: .now + timeout, logger: logger)
+            try read(topic: topic, configuration: configuration, deadline: .now + timeout, gapGrace: gapGrace, logger: logger)
         }
     }
 
     private static func read(topic: String, configuration: KafkaConfiguration, deadline: ContinuousClock.Instant,
-                             logger: Logger) throws(KafkaError) -> [KafkaMessage] {
+                             gapGrace: Duration, logger: Logger) throws(KafkaError) -> [KafkaMessage] {
         var configuration = configuration
         configuration.statisticsInterval = nil
         let properties = configuration.resolvedProperties(
@@ -37,9 +38,11 @@ public enum KafkaTopicReader {
         func remaining() -> Int32 { max(1, (deadline - .now).milliseconds) }
         var ends: [KafkaTopicPartition: Int64] = [:]
         var starts: [KafkaTopicPartitionOffset] = []
+        var continuity = OffsetContinuity(grace: gapGrace)
         for (partition, low, high) in try client.watermarks(of: [topic], deadline: deadline) where high > low {
             ends[partition] = high
             starts.append(KafkaTopicPartitionOffset(topic: topic, partition: partition.partition, offset: low))
+            continuity.expect(partition, at: low)
         }
         guard !starts.isEmpty else { return [] }
         try client.assign(starts)
@@ -53,8 +56,13 @@ public enum KafkaTopicReader {
             }
             switch client.consumerPoll(milliseconds: reached ? min(remaining(), 50) : min(remaining(), 500)) {
             case .message(let message):
-                messages.append(message)
                 let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+                if case .reread(let missing, _) = continuity.check(partition, offset: message.offset, now: .now) {
+                    try client.seek([KafkaTopicPartitionOffset(topic: topic, partition: partition.partition, offset: missing.lowerBound)],
+                                    milliseconds: remaining())
+                    continue reading
+                }
+                messages.append(message)
                 if let end = ends[partition], message.offset + 1 >= end { ends[partition] = nil }
             case .endOfPartition(let partition): ends[partition] = nil
             case .error(let error) where error.isFatal: throw error

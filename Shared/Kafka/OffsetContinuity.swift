@@ -10,8 +10,9 @@
 /// missing offset until it fills; one still there after `grace` is real (compaction, a
 /// transaction marker) and is accepted.
 ///
-/// Where a partition's first message after an assignment starts is not checked: nothing says
-/// where it should start but the committed offset, and the first fetch is there already.
+/// A group member does not check where a partition's first message after an assignment
+/// starts (only the committed offset says, and the first fetch is there already); a reader
+/// that assigns offsets itself does (`expect`).
 struct OffsetContinuity: Sendable {
     enum Verdict: Equatable {
         case deliver
@@ -55,6 +56,12 @@ struct OffsetContinuity: Sendable {
         gaps[partition] = nil
         next[partition] = offset + 1
         return .accepted(missing: missing)
+    }
+
+    /// Says where `partition`'s next message must be.
+    mutating func expect(_ partition: KafkaTopicPartition, at offset: Int64) {
+        next[partition] = offset
+        gaps[partition] = nil
     }
 
     /// Forgets `partitions` (assigned or revoked): their next messages start afresh.

@@ -92,6 +92,9 @@ struct KafkaBrokerTests {
             [KafkaOffsetGap.Outcome.rereading, .accepted].map { KafkaOffsetGap(partition: partition, missing: missing, outcome: $0) }
         })
         #expect(took >= .milliseconds(600), "each gap is read again for its grace before it is accepted")
+        let read = try await KafkaTopicReader.readAll(topic: topic, configuration: configuration(), timeout: .seconds(30),
+                                                      gapGrace: .milliseconds(300), logger: Support.logger)
+        #expect(read.map(\.offset) == [0, 1, 3, 4, 6, 7])
     }
 
     @Test func aJoiningMemberMakesTheFirstCommitBeforeGivingUpPartitions() async throws {

@@ -39,6 +39,14 @@ import Testing
         #expect(continuity.check(partition, offset: 5, now: start + .seconds(3)) == .reread(missing: 4..<5, first: true))
     }
 
+    /// A reader that assigned the partition knows where it starts: a first message past that is a gap.
+    @Test func anExpectedStartMakesTheFirstMessageAGap() {
+        var continuity = OffsetContinuity(grace: .seconds(10))
+        continuity.expect(partition, at: 4)
+        #expect(continuity.check(partition, offset: 6, now: start) == .reread(missing: 4..<6, first: true))
+        #expect(continuity.check(partition, offset: 4, now: start) == .filled(missing: 4..<6, after: .zero))
+    }
+
     @Test func aZeroGraceAcceptsEveryGapAtOnce() {
         var continuity = OffsetContinuity(grace: .zero)
         #expect(continuity.check(partition, offset: 0, now: start) == .deliver)
