@@ -18,6 +18,8 @@ struct ImageAPI {
     let kafka: KafkaSettings?
     /// Where the LIMS legacy-format mirror publishes; nil: no mirror.
     let legacyKafka: KafkaSettings?
+    /// The envelope schema of the change events it writes.
+    let eventSchemaVersion: Int64
     /// Added to the wall clock for the times of changes: simulates a replica whose clock is off.
     let clockOffsetMilliseconds: Int64
     let registry: PrometheusCollectorRegistry
@@ -25,8 +27,10 @@ struct ImageAPI {
     func run() async throws {
         let logger = Logger(label: "image-api")
         let redacted = redactingPassword(store.url)
-        let repository = try ImageStore.make(url: store.url, poolSize: store.poolSize, writesChangeEvents: true, logger: logger)
-        logger.info("starting", metadata: ["store.url": "\(redacted)", "config.file": "\(settings.source.filePath ?? "none")"])
+        let repository = try ImageStore.make(url: store.url, poolSize: store.poolSize, writesChangeEvents: true,
+                                             eventSchemaVersion: eventSchemaVersion, logger: logger)
+        logger.info("starting", metadata: ["store.url": "\(redacted)", "config.file": "\(settings.source.filePath ?? "none")",
+                                           "event.schema_version": "\(eventSchemaVersion)"])
         try await StartupRetry(deadline: store.deadline).run(redacted, logger: logger) {
             try await repository.ping()
         }

@@ -32,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Brokers for the legacy-format topics, comma-separated host:port. Env LEAFSYNC_LEGACY_KAFKA_BROKERS. Default the --kafka-brokers.")
     var legacyKafkaBrokers: String?
 
+    @Option(help: "Envelope schema of the change events written: 2 (the JPEG as bytes after the JSON) or 1 (hex in the JSON, for consumers older than schema 2; see the README's rolling upgrade). Env LEAFSYNC_SCHEMA_VERSION. Default 2.")
+    var schemaVersion: Int?
+
     @Option(help: "Milliseconds added to this instance's clock for the times of changes (tests of skewed replicas; updated_at stays ordered regardless). Env LEAFSYNC_CLOCK_OFFSET_MS. Default 0.")
     var clockOffsetMs: Int?
 
@@ -53,11 +56,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let clockOffset = try source.int("clock_offset_ms", flag: clockOffsetMs, default: 0)
         guard abs(clockOffset) <= 86_400_000 else { throw ValidationError("clock offset must be within a day (±86400000 ms), got \(clockOffset)") }
+        let schema = Int64(try source.int("schema_version", flag: schemaVersion, default: Int(ChangeEvent.schemaVersion)))
+        guard ChangeEvent.schemaVersions.contains(schema) else {
+            throw ValidationError("--schema-version must be \(ChangeEvent.schemaVersions.lowerBound) or \(ChangeEvent.schemaVersions.upperBound), not \(schema)")
+        }
         let app = ImageAPI(
             settings: settings,
             store: try store.resolve(source),
             kafka: kafkaSettings,
             legacyKafka: legacy,
+            eventSchemaVersion: schema,
             clockOffsetMilliseconds: Int64(clockOffset),
             registry: registry)
         try await app.run()

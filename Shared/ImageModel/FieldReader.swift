@@ -20,10 +20,15 @@ struct FieldReader {
         guard case .object(let members) = value else {
             throw ImageError.invalidField(name, "must be a JSON object, got \(value.kindName)")
         }
-        if let allowed, let unknown = members.first(where: { !allowed.contains($0.key) }) {
+        self.members = members
+        if let allowed { try refuseUnknown(allowed) }
+    }
+
+    /// Refuses a member whose key is not in `allowed`, naming it.
+    func refuseUnknown(_ allowed: Set<String>) throws(ImageError) {
+        if let unknown = members.first(where: { !allowed.contains($0.key) }) {
             throw ImageError.invalidField(unknown.key, "unknown field; allowed: \(allowed.sorted().joined(separator: ", "))")
         }
-        self.members = members
     }
 
     /// The object read.
@@ -109,6 +114,20 @@ struct FieldReader {
             throw ImageError.invalidField(name, "must be a non-empty even-length hex string")
         }
         return bytes
+    }
+
+    /// The JPEG of an event of schema 2, `data`, which came after the JSON: `name` must hold
+    /// its length, and `data` must not be empty or over `maxBytes`; a hex `data` is refused.
+    func binaryData(_ name: String, _ data: [UInt8], maxBytes: Int) throws(ImageError) -> [UInt8] {
+        guard !has("data") else { throw ImageError.invalidField("data", "is not allowed in schema version 2: the JPEG follows the JSON") }
+        let length = try int64(name, min: 1).required(name)
+        guard length == data.count else {
+            throw ImageError.invalidField(name, "is \(length) but \(data.count) bytes follow the JSON")
+        }
+        guard data.count <= maxBytes else {
+            throw ImageError(code: .tooLarge, field: "data", message: "data: the JPEG is \(data.count) bytes; at most \(maxBytes) fit in a change event")
+        }
+        return data
     }
 
     func gps(_ name: String) throws(ImageError) -> GPSCoordinates? {

@@ -1,12 +1,18 @@
 import JSON
 
 extension Image {
-    /// Writes the LIMS image JSON: fields in LIMS order, `data` as lowercase hex.
-    public func write(to writer: inout JSONWriter) {
+    /// Writes the LIMS image JSON: fields in LIMS order, `data` as lowercase hex; with
+    /// `dataLength`, `data_bytes` (the JPEG's length) instead, for an event of schema 2 that
+    /// carries the JPEG itself after the JSON.
+    public func write(to writer: inout JSONWriter, dataLength: Bool = false) {
         writer.object { w in
             w.key("id"); w.int(id)
             w.key("camera_id"); w.int(cameraID)
-            w.key("data"); w.hexString(data)
+            if dataLength {
+                w.key("data_bytes"); w.int(Int64(data.count))
+            } else {
+                w.key("data"); w.hexString(data)
+            }
             w.key("gps_coordinates"); w.array { a in a.double(gpsCoordinates.latitude); a.double(gpsCoordinates.longitude) }
             w.key("created_at"); w.string(createdAt.description)
             w.key("updated_at"); w.optionalString(updatedAt?.description)

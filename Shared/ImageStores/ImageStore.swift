@@ -10,16 +10,23 @@ public typealias SyncableImageRepository = ImageRepository & ChangeOutbox & Imag
 /// Chooses the store by URL: `postgres://` / `postgresql://` → PostgreSQL, `mongodb://` → MongoDB.
 public enum ImageStore {
     /// Makes a repository without connecting (callers wait for `ping()` with their own policy).
-    /// - Parameter writesChangeEvents: whether creates, updates and deletes also write their
-    ///   change event to the outbox, atomically with the change (the producer DB of the stream sync).
+    /// - Parameters:
+    ///   - writesChangeEvents: whether creates, updates and deletes also write their change
+    ///     event to the outbox, atomically with the change (the producer DB of the stream sync).
+    ///   - eventSchemaVersion: the envelope schema of the events written (`ChangeEvent.schemaVersions`).
     /// - Throws: `ImageError` (`.invalidField("store_url", ...)`) for an unsupported URL.
     public static func make(url: String, poolSize: Int? = nil, writesChangeEvents: Bool = false,
-                            logger: Logger) throws(ImageError) -> any SyncableImageRepository {
+                            eventSchemaVersion: Int64 = ChangeEvent.schemaVersion, logger: Logger) throws(ImageError) -> any SyncableImageRepository {
+        guard ChangeEvent.schemaVersions.contains(eventSchemaVersion) else {
+            throw ImageError.invalidField("schema_version", "must be \(ChangeEvent.schemaVersions.lowerBound) to \(ChangeEvent.schemaVersions.upperBound), not \(eventSchemaVersion)")
+        }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return try PostgresImageRepository(url: url, poolSize: poolSize ?? 4, writesChangeEvents: writesChangeEvents, logger: logger)
+            return try PostgresImageRepository(url: url, poolSize: poolSize ?? 4, writesChangeEvents: writesChangeEvents,
+                                               eventSchemaVersion: eventSchemaVersion, logger: logger)
         }
         if url.hasPrefix("mongodb://") {
-            return try MongoImageRepository(url: url, poolSize: poolSize ?? 8, writesChangeEvents: writesChangeEvents, logger: logger)
+            return try MongoImageRepository(url: url, poolSize: poolSize ?? 8, writesChangeEvents: writesChangeEvents,
+                                            eventSchemaVersion: eventSchemaVersion, logger: logger)
         }
         throw ImageError.invalidField("store_url", "must start with postgres://, postgresql:// or mongodb://")
     }

@@ -68,8 +68,8 @@ extension MongoImageRepository {
         }
 
         /// The fields that start a new record's outbox with `event`.
-        static func insertFields(_ event: ChangeEvent) -> [(String, BSONValue)] {
-            [(entries, .array([entry(event)])), (since, .int64(event.occurredAt))]
+        static func insertFields(_ event: ChangeEvent, schemaVersion: Int64) -> [(String, BSONValue)] {
+            [(entries, .array([entry(OutboxEntry(event, schemaVersion: schemaVersion))])), (since, .int64(event.occurredAt))]
         }
 
         /// Unsets the outbox of record `id` if it is empty: a separate update after a `$pull`,
@@ -80,11 +80,10 @@ extension MongoImageRepository {
         }
 
         /// The update operators that append `event` to a record's outbox.
-        static func appendOperators(_ event: ChangeEvent) -> [(String, BSONValue)] {
-            [("$push", .document([entries: entry(event)])), ("$min", .document([since: .int64(event.occurredAt)]))]
+        static func appendOperators(_ event: ChangeEvent, schemaVersion: Int64) -> [(String, BSONValue)] {
+            [("$push", .document([entries: entry(OutboxEntry(event, schemaVersion: schemaVersion))])),
+             ("$min", .document([since: .int64(event.occurredAt)]))]
         }
-
-        private static func entry(_ event: ChangeEvent) -> BSONValue { entry(OutboxEntry(event)) }
 
         static func entry(_ entry: OutboxEntry, extra: [(String, BSONValue)] = []) -> BSONValue {
             .document(BSONDocument([("version", .int64(entry.version)), ("op", .string(entry.op.rawValue)),

@@ -18,7 +18,7 @@ extension MongoImageRepository {
     /// so it only ever inserts, and a taken id still fails on the unique index; unlike
     /// `insertOne`, it can have the server stamp `changed_at` in the same write.
     public func create(plant: Plant, _ new: NewImage, at time: Timestamp) async throws(ImageError) -> Image {
-        let (database, logger, writesEvents) = (self.database, self.logger, self.writesChangeEvents)
+        let (database, logger, eventSchema) = (self.database, self.logger, writesChangeEvents ? eventSchemaVersion : nil)
         return try await createLocks[plant]!.withLock { () async throws(ImageError) -> Image in
             try await self.run("create") { client in
                 let images = client.images(of: plant, in: database)
@@ -27,9 +27,9 @@ extension MongoImageRepository {
                     let last = try images.findOne(sort: ["id": .int32(-1)], projection: ["id": .int32(1)])
                     let image = Image(id: try (last?.int64("id") ?? 0) + 1, cameraID: new.cameraID, data: data,
                                       gpsCoordinates: new.gpsCoordinates, createdAt: time, updatedAt: time)
-                    let outbox = writesEvents
-                        ? Outbox.insertFields(ChangeEvent(created: image, plant: plant, occurredAt: Timestamp.currentMicroseconds()))
-                        : []
+                    let outbox = eventSchema.map {
+                        Outbox.insertFields(ChangeEvent(created: image, plant: plant, occurredAt: Timestamp.currentMicroseconds()), schemaVersion: $0)
+                    } ?? []
                     do {
                         _ = try images.updateOne(["id": .int64(image.id), "_id": .document(["$exists": .bool(false)])],
                                                  BSONDocument([("$setOnInsert", .document(BSONDocument(image.mongoFields + outbox))),
@@ -70,7 +70,7 @@ extension MongoImageRepository {
     /// outbox.
     private func modify(plant: Plant, id: Int64, operation: String,
                         _ change: @escaping @Sendable (Image) -> (image: Image, changed: [ImageField])) async throws(ImageError) -> Image? {
-        let (database, logger, writesEvents) = (self.database, self.logger, self.writesChangeEvents)
+        let (database, logger, eventSchema) = (self.database, self.logger, writesChangeEvents ? eventSchemaVersion : nil)
         return try await run(operation) { client in
             try Self.compareAndSet(client.images(of: plant, in: database), id: id, operation: operation, logger: logger) { current in
                 let (next, changed) = change(current)
@@ -79,10 +79,10 @@ extension MongoImageRepository {
                     ("updated_at", next.updatedAt.mongoValue),
                     ("version", .int64(next.version)),
                 ]
-                let outbox = writesEvents
-                    ? Outbox.appendOperators(ChangeEvent(changed: changed, of: next, plant: plant,
-                                                         occurredAt: Timestamp.currentMicroseconds()))
-                    : []
+                let outbox = eventSchema.map {
+                    Outbox.appendOperators(ChangeEvent(changed: changed, of: next, plant: plant, occurredAt: Timestamp.currentMicroseconds()),
+                                           schemaVersion: $0)
+                } ?? []
                 return (BSONDocument([("$set", .document(BSONDocument(set))), Self.stampChange] + outbox), next)
             }
         }

@@ -20,6 +20,8 @@ public final class MongoImageRepository: ImageRepository {
     let logger: Logger
     /// Whether creates, updates and deletes write their change event to the outbox.
     let writesChangeEvents: Bool
+    /// The envelope schema of the events they write.
+    let eventSchemaVersion: Int64
     /// Creates of one plant run one at a time in this process; the unique index and a retry
     /// settle races with other processes.
     let createLocks: [Plant: CreateLock]
@@ -29,12 +31,14 @@ public final class MongoImageRepository: ImageRepository {
     /// - Parameters:
     ///   - url: `mongodb://host:port/database?options`; the database defaults to
     ///     `imagedbplantproducer`.
-    ///   - writesChangeEvents: see `ImageStore.make`.
+    ///   - writesChangeEvents, eventSchemaVersion: see `ImageStore.make`.
     ///   - poolSize: the most operations (and connections) at once.
     /// - Throws: `ImageError` `.invalidField` (field `url` or `poolSize`) for another scheme,
     ///   a URL libmongoc cannot parse, or a pool size below 1.
-    public init(url: String, poolSize: Int = 8, writesChangeEvents: Bool = false, logger: Logger) throws(ImageError) {
+    public init(url: String, poolSize: Int = 8, writesChangeEvents: Bool = false,
+                eventSchemaVersion: Int64 = ChangeEvent.schemaVersion, logger: Logger) throws(ImageError) {
         self.writesChangeEvents = writesChangeEvents
+        self.eventSchemaVersion = eventSchemaVersion
         guard url.hasPrefix("mongodb://") else {
             throw ImageError.invalidField("url", "must start with mongodb://")
         }

@@ -4,7 +4,7 @@ import Postgres
 /// The producer side of the stream sync: the `outbox` table, which `create`, `update` and
 /// `softDelete` fill (with `writesChangeEvents`) and the relay drains.
 extension PostgresImageRepository: ChangeOutbox {
-    /// Ordered by `seq`. A record's events are in version order: see `enqueue(_:on:)`. The
+    /// Ordered by `seq`. A record's events are in version order: see `enqueue(_:schemaVersion:on:)`. The
     /// byte budget is applied in the database (a running sum over the page), so envelopes past
     /// it never leave it.
     ///
@@ -87,10 +87,10 @@ extension PostgresImageRepository: ChangeOutbox {
     /// `FOR UPDATE` lock, held until COMMIT, so each change inserts its event after the
     /// previous change committed and gets a higher seq. Keep every outbox write behind that
     /// lock (or the create's), or the relay may publish versions out of order.
-    static func enqueue(_ event: ChangeEvent, on connection: PostgresConnection) throws(PostgresError) {
+    static func enqueue(_ event: ChangeEvent, schemaVersion: Int64, on connection: PostgresConnection) throws(PostgresError) {
         try connection.query("INSERT INTO outbox (plant, image_id, version, op, envelope) VALUES ($1, $2, $3, $4, $5)",
                              [.text(event.plant.rawValue), .int64(event.imageID), .int64(event.version),
-                              .text(event.op.rawValue), .bytea(event.envelope)], prepared: true)
+                              .text(event.op.rawValue), .bytea(event.envelope(schemaVersion: schemaVersion))], prepared: true)
     }
 }
 

@@ -14,7 +14,7 @@ extension PostgresImageRepository {
     /// Without `data`, copies the data of a uniformly chosen record of the plant, server-side.
     /// With `writesChangeEvents`, the create event goes to the outbox in the same transaction.
     public func create(plant: Plant, _ new: NewImage, at time: Timestamp) async throws(ImageError) -> Image {
-        let writesChangeEvents = writesChangeEvents
+        let eventSchema = writesChangeEvents ? eventSchemaVersion : nil
         return try await run("create") { connection in
             try connection.transaction { connection in
                 try connection.query("SELECT pg_advisory_xact_lock($1)", [.int64(Self.idLockKey(plant))], prepared: true)
@@ -46,10 +46,10 @@ extension PostgresImageRepository {
                     throw ImageError(code: .conflict, message: "No \(plant.rawValue) image to copy data from: create one with \"data\" first")
                 }
                 let image = try Image(postgresRow: row)
-                if writesChangeEvents {
+                if let eventSchema {
                     // The last statement before COMMIT, so `occurredAt` is taken just before it.
                     try Self.enqueue(ChangeEvent(created: image, plant: plant, occurredAt: Timestamp.currentMicroseconds()),
-                                     on: connection)
+                                     schemaVersion: eventSchema, on: connection)
                 }
                 return image
             }
@@ -71,7 +71,7 @@ extension PostgresImageRepository {
     /// the same transaction.
     private func modify(plant: Plant, id: Int64, operation: String,
                         _ change: @escaping @Sendable (Image) -> (image: Image, changed: [ImageField])) async throws(ImageError) -> Image? {
-        let writesChangeEvents = writesChangeEvents
+        let eventSchema = writesChangeEvents ? eventSchemaVersion : nil
         return try await run(operation) { connection in
             try connection.transaction { connection -> Image? in
                 let key: [PostgresValue] = [.text(plant.rawValue), .int64(id)]
@@ -90,10 +90,10 @@ extension PostgresImageRepository {
                         .bool(image.isActive), .bool(image.isDeleted),
                         .optional(image.updatedAt) { .timestamp(PostgresTimestamp($0)) }, .int64(image.version),
                     ], prepared: true)
-                if writesChangeEvents {
+                if let eventSchema {
                     // The last statement before COMMIT, so `occurredAt` is taken just before it.
                     try Self.enqueue(ChangeEvent(changed: changed, of: image, plant: plant,
-                                                 occurredAt: Timestamp.currentMicroseconds()), on: connection)
+                                                 occurredAt: Timestamp.currentMicroseconds()), schemaVersion: eventSchema, on: connection)
                 }
                 return image
             }

@@ -14,17 +14,21 @@ public final class PostgresImageRepository: ImageRepository {
     let logger: Logger
     /// Whether creates, updates and deletes write their change event to the outbox.
     let writesChangeEvents: Bool
+    /// The envelope schema of the events they write.
+    let eventSchemaVersion: Int64
 
     /// Validates `url` without connecting: the service pings with backoff until the database
     /// is up.
     /// - Parameters:
     ///   - url: `postgres://` or `postgresql://`, e.g. `postgres://app@127.0.0.1:5433/appdb`.
-    ///   - writesChangeEvents: see `ImageStore.make`.
+    ///   - writesChangeEvents, eventSchemaVersion: see `ImageStore.make`.
     ///   - poolSize: the most connections open at once.
     /// - Throws: `ImageError` `.invalidField` (field `url`) for another scheme or a URL libpq
     ///   cannot parse, or a pool size below 1.
-    public init(url: String, poolSize: Int = 4, writesChangeEvents: Bool = false, logger: Logger) throws(ImageError) {
+    public init(url: String, poolSize: Int = 4, writesChangeEvents: Bool = false,
+                eventSchemaVersion: Int64 = ChangeEvent.schemaVersion, logger: Logger) throws(ImageError) {
         self.writesChangeEvents = writesChangeEvents
+        self.eventSchemaVersion = eventSchemaVersion
         guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
             throw ImageError.invalidField("url", "must start with postgres:// or postgresql://")
         }

@@ -25,7 +25,10 @@ public func fuzzSyncDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 
     switch change {
     case .event(let event):
         precondition(event.version >= 1 && event.occurredAt >= 0, "invalid event accepted")
-        precondition(try! IncomingChange(message: event.envelope, topicPlant: plant) == change, "the envelope does not round-trip")
+        for schema in ChangeEvent.schemaVersions {
+            precondition(try! IncomingChange(message: event.envelope(schemaVersion: schema), topicPlant: plant) == change,
+                         "the envelope of schema \(schema) does not round-trip")
+        }
         occurredAt = event.occurredAt
     case .legacy(_, let image):
         precondition(try! IncomingChange(message: image.jsonBytes, topicPlant: plant) == change, "the legacy JSON does not round-trip")

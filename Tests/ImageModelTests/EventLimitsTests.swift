@@ -16,12 +16,15 @@ import Testing
     @Test func theLargestRecordsEventsFit() throws {
         // Decoding them is left to the end-to-end test: a megabyte of JSON costs seconds of a
         // debug build's CPU, which the parallel suite's timing-sensitive tests feel.
-        let create = ChangeEvent(created: Self.largest, plant: .potato, occurredAt: .max).envelope
+        let event = ChangeEvent(created: Self.largest, plant: .potato, occurredAt: .max)
+        let (create, hexCreate) = (event.envelope, event.envelope(schemaVersion: 1))
         let update = ChangeEvent(changed: ImageField.allCases, of: Self.largest, plant: .tomato, occurredAt: .max).envelope
-        for value in [create, update, Self.largest.jsonBytes] {
+        for value in [create, hexCreate, update, Self.largest.jsonBytes] {
             #expect(value.count <= EventLimits.maxEventBytes, "\(value.count) bytes")
         }
-        #expect(create.count > 2 * EventLimits.maxImageBytes && update.count < 4096)
+        // Schema 1 and the legacy format carry the JPEG as hex, schema 2 as it is.
+        #expect(hexCreate.count > 2 * EventLimits.maxImageBytes && update.count < 4096)
+        #expect(create.count > EventLimits.maxImageBytes && create.count < EventLimits.maxImageBytes + EventLimits.maxFieldBytes)
         #expect(EventLimits.maxEventBytes < EventLimits.maxMessageBytes)
     }
 

@@ -1,10 +1,15 @@
 import JSON
 
-// The JSON envelope of schema version 1:
+// The envelope of schema version 1, JSON with the JPEG as hex:
 // {"schema_version":1,"event_id":"potato-12-3","op":"update","plant":"potato","image_id":12,
 //  "version":3,"occurred_at":1763906400123456,"payload":{"is_active":true,"updated_at":"…"}}
+//
+// Schema version 2 is the same JSON, but a create's or repair's payload holds `data_bytes`
+// (the JPEG's length) instead of `data`, and the JPEG itself follows the JSON after one NUL
+// byte, which JSON text never holds: {"schema_version":2,…,"payload":{…,"data_bytes":N,…}}\0<N bytes>.
+// Readers of version 2 ignore members they do not know; version 1 refuses them.
 extension ChangeEvent {
-    /// Kafka header names; the values are `op`, `schemaVersion` and `contentType`.
+    /// Kafka header names; the values are `op`, the schema version and its content type.
     public enum Header {
         public static let op = "op"
         public static let schemaVersion = "schema-version"
@@ -12,54 +17,94 @@ extension ChangeEvent {
         public static let eventID = "event-id"
     }
 
-    public static let contentType = "application/json"
+    /// The content type of an envelope of schema `version`.
+    public static func contentType(schemaVersion version: Int64) -> String {
+        version >= 2 ? "application/vnd.leafsync.event-v2" : "application/json"
+    }
 
     /// The headers of an event message, as (name, value).
-    static func headers(op: ChangeOperation, eventID: String) -> [(name: String, value: String)] {
-        [(Header.op, op.rawValue), (Header.schemaVersion, String(Self.schemaVersion)),
-         (Header.contentType, Self.contentType), (Header.eventID, eventID)]
+    static func headers(op: ChangeOperation, eventID: String, schemaVersion: Int64) -> [(name: String, value: String)] {
+        [(Header.op, op.rawValue), (Header.schemaVersion, String(schemaVersion)),
+         (Header.contentType, contentType(schemaVersion: schemaVersion)), (Header.eventID, eventID)]
     }
 
     /// The message key of a record's changes: its id in decimal, so every change of a record
     /// lands in one partition, in order.
     static func key(imageID: Int64) -> [UInt8] { Array(String(imageID).utf8) }
 
-    /// The envelope as JSON bytes.
-    public var envelope: [UInt8] {
+    /// The envelope in the schema this code writes by default.
+    public var envelope: [UInt8] { envelope(schemaVersion: Self.schemaVersion) }
+
+    /// The envelope in schema `version` (one of `schemaVersions`).
+    public func envelope(schemaVersion version: Int64) -> [UInt8] {
+        precondition(Self.schemaVersions.contains(version), "no envelope schema \(version)")
+        let binary = version >= 2
         var capacity = 320
-        if case .record(let image) = payload { capacity += image.data.count * 2 }
+        if case .record(let image) = payload { capacity += image.data.count * (binary ? 1 : 2) + 1 }
         var writer = JSONWriter(reservingCapacity: capacity)
         writer.object { w in
-            w.key("schema_version"); w.int(Self.schemaVersion)
+            w.key("schema_version"); w.int(version)
             w.key("event_id"); w.string(eventID)
             w.key("op"); w.string(op.rawValue)
             w.key("plant"); w.string(plant.rawValue)
             w.key("image_id"); w.int(imageID)
-            w.key("version"); w.int(version)
+            w.key("version"); w.int(self.version)
             w.key("occurred_at"); w.int(occurredAt)
             w.key("payload")
             switch payload {
-            case .record(let image): image.write(to: &w)
+            case .record(let image): image.write(to: &w, dataLength: binary)
             case .patch(let patch): patch.write(to: &w)
             }
         }
-        return writer.bytes
+        guard binary, case .record(let image) = payload else { return writer.bytes }
+        var bytes = writer.bytes
+        bytes.append(0)
+        bytes.append(contentsOf: image.data)
+        return bytes
+    }
+
+    /// The schema version an envelope written by `envelope(schemaVersion:)` has, read from its
+    /// first member without parsing it (1 for bytes that do not start as ours do).
+    public static func schemaVersion(ofEnvelope bytes: [UInt8]) -> Int64 {
+        let prefix = #"{"schema_version":"#.utf8
+        guard bytes.starts(with: prefix) else { return 1 }
+        var version: Int64 = 0
+        for byte in bytes.dropFirst(prefix.count).prefix(4) {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { break }
+            version = version * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return version
+    }
+
+    /// A message's JSON and, after its first NUL byte (which JSON text cannot hold), the
+    /// binary part; nil when there is no NUL.
+    static func split(_ bytes: [UInt8]) -> (json: [UInt8], binary: [UInt8]?) {
+        guard let nul = bytes.firstIndex(of: 0) else { return (bytes, nil) }
+        return (Array(bytes[..<nul]), Array(bytes[(nul + 1)...]))
     }
 
     static let envelopeKeys: Set<String> = ["schema_version", "event_id", "op", "plant", "image_id", "version",
                                                     "occurred_at", "payload"]
 
-    /// Decodes and validates an envelope.
+    /// Decodes and validates an envelope of any schema in `schemaVersions`.
     /// - Throws: `ImageError.invalidField` naming the offending field: the reason a message is
     ///   dead-lettered.
     public init(envelope bytes: [UInt8]) throws(ImageError) {
-        try self.init(envelope: FieldReader(body: bytes, allowed: Self.envelopeKeys, name: "message"))
+        let (json, binary) = Self.split(bytes)
+        try self.init(envelope: FieldReader(body: json, allowed: nil, name: "message"), binary: binary)
     }
 
-    init(envelope reader: FieldReader) throws(ImageError) {
+    /// - Parameter binary: what followed the JSON's NUL byte; nil when there was none.
+    init(envelope reader: FieldReader, binary: [UInt8]?) throws(ImageError) {
         let schema = try reader.int64("schema_version", min: 0).required("schema_version")
-        guard schema == Self.schemaVersion else {
-            throw ImageError.invalidField("schema_version", "unsupported version \(schema); this consumer reads \(Self.schemaVersion)")
+        guard Self.schemaVersions.contains(schema) else {
+            throw ImageError.invalidField("schema_version", "unsupported version \(schema); this consumer reads "
+                + "\(Self.schemaVersions.lowerBound) to \(Self.schemaVersions.upperBound): upgrade it, then replay the dead letters")
+        }
+        let strict = schema == 1
+        if strict {
+            try reader.refuseUnknown(Self.envelopeKeys)
+            guard binary == nil else { throw ImageError.invalidField("message", "of schema version 1 has a NUL byte; only version 2 carries a binary part") }
         }
         _ = try reader.string("event_id", maxLength: 200).required("event_id")
         let opText = try reader.string("op", maxLength: 20).required("op")
@@ -74,14 +119,23 @@ extension ChangeEvent {
         let payload: Payload
         switch op {
         case .create, .repair:
-            let image = try Image(recordJSON: FieldReader(value: payloadValue, allowed: Image.recordKeys, name: "payload"),
-                                  version: version)
+            let fields = try FieldReader(value: payloadValue, allowed: strict ? Image.recordKeys : nil, name: "payload")
+            let image: Image
+            if strict {
+                image = try Image(recordJSON: fields, version: version)
+            } else {
+                guard let binary else {
+                    throw ImageError.invalidField("message", "a \(op.rawValue) of schema version 2 carries its JPEG after a NUL byte; there is none")
+                }
+                image = try Image(recordJSON: fields, version: version, binaryData: binary)
+            }
             guard image.id == imageID else {
                 throw ImageError.invalidField("payload.id", "is \(image.id) but image_id is \(imageID)")
             }
             payload = .record(image)
         case .update, .delete:
-            let patch = try ImagePatch(json: FieldReader(value: payloadValue, allowed: ImagePatch.keys, name: "payload"))
+            guard binary == nil else { throw ImageError.invalidField("message", "an \(op.rawValue) carries no binary part, but a NUL byte follows its JSON") }
+            let patch = try ImagePatch(json: FieldReader(value: payloadValue, allowed: strict ? ImagePatch.keys : nil, name: "payload"))
             if op == .delete, patch.isDeleted != true {
                 throw ImageError.invalidField("payload.is_deleted", "must be true in a delete")
             }
@@ -126,11 +180,17 @@ extension Image {
     static let recordKeys: Set<String> = ["id", "camera_id", "data", "gps_coordinates", "created_at", "updated_at",
                                           "is_active", "is_deleted", "disease", "percentage"]
 
-    /// Reads a whole record in the LIMS image JSON (`updated_at`, `disease`, `percentage` may be null).
-    init(recordJSON reader: FieldReader, version: Int64) throws(ImageError) {
+    /// Reads a whole record in the LIMS image JSON (`updated_at`, `disease`, `percentage` may be
+    /// null); with `binaryData` (schema 2), the JPEG is that, and `data_bytes` must be its length.
+    init(recordJSON reader: FieldReader, version: Int64, binaryData: [UInt8]? = nil) throws(ImageError) {
+        let data = if let binaryData {
+            try reader.binaryData("data_bytes", binaryData, maxBytes: EventLimits.maxImageBytes)
+        } else {
+            try reader.hexData("data", maxBytes: EventLimits.maxImageBytes).required("data")
+        }
         self.init(id: try reader.int64("id", min: 1).required("id"),
                   cameraID: try reader.int64("camera_id", min: 1).required("camera_id"),
-                  data: try reader.hexData("data", maxBytes: EventLimits.maxImageBytes).required("data"),
+                  data: data,
                   gpsCoordinates: try reader.gps("gps_coordinates").required("gps_coordinates"),
                   createdAt: try reader.timestamp("created_at").required("created_at"),
                   updatedAt: try reader.timestamp("updated_at"),

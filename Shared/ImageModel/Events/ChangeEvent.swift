@@ -7,13 +7,15 @@ public enum ChangeOperation: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One change of one image record, as the stream sync carries it from the producer DB to the
-/// consumer DB (schema version 1, see the README's "Change events").
+/// consumer DB (see the README's "Change events").
 ///
 /// A create (or repair) carries the whole record; an update or delete only the fields that
 /// changed and the new `updated_at`: the JPEG travels once, with the create.
 public struct ChangeEvent: Sendable, Hashable {
-    /// The envelope schema this code writes and reads.
-    public static let schemaVersion: Int64 = 1
+    /// The envelope schema this code writes unless told otherwise (`image-api --schema-version`).
+    public static let schemaVersion: Int64 = 2
+    /// The envelope schemas this code reads and writes.
+    public static let schemaVersions: ClosedRange<Int64> = 1...2
 
     public enum Payload: Sendable, Hashable {
         /// The record as created (its `version` is the event's).

@@ -5,7 +5,7 @@ public struct OutboxEntry: Sendable, Hashable {
     public let imageID: Int64
     public let version: Int64
     public let op: ChangeOperation
-    /// The event's JSON envelope, ready to publish.
+    /// The event's envelope, ready to publish.
     public let envelope: [UInt8]
     /// An event of the same record is parked: this one waits behind it, never published past it.
     public let isBehindParked: Bool
@@ -19,13 +19,18 @@ public struct OutboxEntry: Sendable, Hashable {
         self.isBehindParked = isBehindParked
     }
 
-    public init(_ event: ChangeEvent) {
-        self.init(plant: event.plant, imageID: event.imageID, version: event.version, op: event.op, envelope: event.envelope)
+    /// `event` with its envelope in schema `schemaVersion`.
+    public init(_ event: ChangeEvent, schemaVersion: Int64 = ChangeEvent.schemaVersion) {
+        self.init(plant: event.plant, imageID: event.imageID, version: event.version, op: event.op,
+                  envelope: event.envelope(schemaVersion: schemaVersion))
     }
 
     public var eventID: String { ChangeEvent.eventID(plant: plant, imageID: imageID, version: version) }
     public var key: [UInt8] { ChangeEvent.key(imageID: imageID) }
-    public var headers: [(name: String, value: String)] { ChangeEvent.headers(op: op, eventID: eventID) }
+    /// Said by the envelope: an outbox may hold events of both schemas across an upgrade.
+    public var headers: [(name: String, value: String)] {
+        ChangeEvent.headers(op: op, eventID: eventID, schemaVersion: ChangeEvent.schemaVersion(ofEnvelope: envelope))
+    }
 }
 
 /// The producer side of the outbox: what the relay reads and clears, and the events it parked

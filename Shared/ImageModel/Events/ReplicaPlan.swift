@@ -25,12 +25,14 @@ extension IncomingChange {
     /// otherwise the LIMS legacy format (the bare image JSON).
     /// - Throws: `ImageError.invalidField` with the reason the message is dead-lettered.
     public init(message bytes: [UInt8], topicPlant: Plant) throws(ImageError) {
-        let reader = try FieldReader(body: bytes, allowed: nil, name: "message")
+        let (json, binary) = ChangeEvent.split(bytes)
+        let reader = try FieldReader(body: json, allowed: nil, name: "message")
         guard reader.has("schema_version") else {
+            guard binary == nil else { throw ImageError.invalidField("message", "is not JSON: a NUL byte follows a message without schema_version") }
             self = .legacy(topicPlant, try Image(recordJSON: reader, version: 0))
             return
         }
-        let event = try ChangeEvent(envelope: FieldReader(value: reader.object, allowed: ChangeEvent.envelopeKeys, name: "message"))
+        let event = try ChangeEvent(envelope: reader, binary: binary)
         guard event.plant == topicPlant else {
             throw ImageError.invalidField("plant", "is \(event.plant.rawValue) but the message came on the \(topicPlant.rawValue) topic")
         }
