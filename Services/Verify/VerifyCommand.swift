@@ -115,16 +115,21 @@ struct VerifyCommand: AsyncParsableCommand {
         if !report.isEqual { throw ExitCode(1) }
     }
 
-    /// Mends a difference by publishing the producer's record again above the consumer's
-    /// version, through the outbox: the stream carries it in order and the version guard
-    /// takes it. A record the producer does not have cannot be ordered that way; it is left.
+    /// Mends a difference through the outbox, so the stream carries the repair in order: the
+    /// producer's record published again above the consumer's version (the version guard
+    /// takes it), or, for a record only the consumer has, a purge of the version it holds.
     private static func repairing(_ producer: any SyncableImageRepository, logger: Logger) -> @Sendable (Plant, RecordDifference) async throws -> Bool {
         { plant, difference in
             let fields: Logger.Metadata = ["image.plant": "\(plant.rawValue)", "image.id": "\(difference.id)",
                                            "verify.kind": "\(difference.kind.rawValue)",
                                            "verify.consumer_version": "\(difference.consumerVersion.map(String.init) ?? "-")"]
-            guard difference.kind != .extra, let image = try await producer.republish(plant: plant, id: difference.id,
-                                                                                     above: difference.consumerVersion ?? 0) else {
+            if difference.kind == .extra, let version = difference.consumerVersion,
+               try await producer.purge(plant: plant, id: difference.id, removing: version) {
+                logger.notice("repaired: a purge of the consumer's record published", metadata: fields)
+                return true
+            }
+            // Not extra, or the producer has the record by now.
+            guard let image = try await producer.republish(plant: plant, id: difference.id, above: difference.consumerVersion ?? 0) else {
                 logger.warning("not repaired: the producer has no such record", metadata: fields)
                 return false
             }

@@ -109,8 +109,8 @@ extension MongoImageRepository {
 }
 
 extension MongoImageRepository: ChangeOutbox {
-    /// Reads up to `limit` pending records of each plant, oldest outbox first, and returns
-    /// their events in that order, each record's in version order.
+    /// Reads up to `limit` pending records of each plant and purges (`outbox_purges`), oldest
+    /// outbox first, and returns their events in that order, each record's in version order.
     /// Per plant, the records in `outbox_since` order until the page or the byte budget is
     /// full (so at most one server batch past it is read), then merged by that order and cut.
     ///
@@ -146,6 +146,7 @@ extension MongoImageRepository: ChangeOutbox {
                     records.append((try document.int64(Outbox.since), try Outbox.decode(document, plant: plant).map(\.0)))
                 }
             }
+            records += try Purges.pending(limit: limit, client: client, database: database).map { ($0.since, [$0.entry]) }
             var (page, bytes) = ([OutboxEntry](), 0)
             for entry in records.sorted(by: { $0.since < $1.since }).flatMap(\.entries) where page.count < limit && (page.isEmpty || bytes < maxBytes) {
                 page.append(entry)
@@ -171,9 +172,10 @@ extension MongoImageRepository: ChangeOutbox {
     public func removePublished(_ entries: [OutboxEntry]) async throws(ImageError) {
         guard !entries.isEmpty else { return }
         var grouped: [Plant: [Int64: [Int64]]] = [:]
-        for entry in entries { grouped[entry.plant, default: [:]][entry.imageID, default: []].append(entry.version) }
-        let (database, versions) = (self.database, grouped)
+        for entry in entries where entry.op != .purge { grouped[entry.plant, default: [:]][entry.imageID, default: []].append(entry.version) }
+        let (database, versions, purges) = (self.database, grouped, entries.filter { $0.op == .purge })
         try await run("outbox-remove") { client in
+            try Purges.remove(purges, client: client, database: database)
             for (plant, byID) in versions {
                 let pulls = byID.map { id, versions in
                     MongoUpdateOperation(filter: ["id": .int64(id)], update: ["$pull": .document([
@@ -185,11 +187,11 @@ extension MongoImageRepository: ChangeOutbox {
         }
     }
 
-    /// Sums the outbox sizes of the pending records of every plant on the server.
+    /// Sums the outbox sizes of the pending records of every plant on the server, and the purges.
     public func pendingChangeCount() async throws(ImageError) -> Int64 {
         let database = self.database
         return try await run("outbox-count") { client in
-            var count: Int64 = 0
+            var count = try Purges.count(client: client, database: database)
             for plant in Plant.allCases {
                 let reply = try client.runCommand([
                     "aggregate": .string(plant.collectionName),

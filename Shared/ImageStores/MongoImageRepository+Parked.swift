@@ -19,12 +19,16 @@ extension MongoImageRepository {
 
     /// Per plant one ordered bulk: each record's entries leave `outbox` and join
     /// `outbox_parked` in one update, then an emptied outbox is unset.
+    /// A purge has no record to park it in: it is dropped, and the next `verify --repair`
+    /// finds the record again.
     public func park(_ entries: [OutboxEntry], reason: String, attempts: Int, onlyBehindParked: Bool) async throws(ImageError) {
         guard !entries.isEmpty else { return }
         let database = self.database
         let now = Timestamp.currentMicroseconds()
-        let grouped = Dictionary(grouping: entries, by: \.plant).mapValues { Dictionary(grouping: $0, by: \.imageID) }
+        let purges = entries.filter { $0.op == .purge }
+        let grouped = Dictionary(grouping: entries.filter { $0.op != .purge }, by: \.plant).mapValues { Dictionary(grouping: $0, by: \.imageID) }
         try await run("outbox-park") { client in
+            try Purges.remove(purges, client: client, database: database)
             for (plant, byID) in grouped {
                 let moves = byID.map { id, entries in
                     var filter: [(String, BSONValue)] = [("id", .int64(id)),

@@ -25,7 +25,8 @@ extension MongoImageRepository: ImageReplica {
         }
     }
 
-    /// One unordered bulk write per plant. An upsert whose guard fails finds no document and
+    /// A purge's removal first (rare: one `deleteMany` each), then one unordered bulk write per
+    /// plant. An upsert whose guard fails finds no document and
     /// tries to insert one, which the unique index on `id` rejects with a duplicate key. That
     /// means "the stored record is as new or newer", unless another writer inserted the record
     /// between this upsert's match and its insert (two consumers around a rebalance, or a
@@ -41,7 +42,11 @@ extension MongoImageRepository: ImageReplica {
             var changed: Int64 = 0
             for (plant, writes) in byPlant {
                 let images = client.images(of: plant, in: database)
-                let operations = writes.map(Self.guardedUpdate)
+                for case .remove(_, let id, let version) in writes {
+                    changed += try images.deleteMany(["id": .int64(id), "version": .document(Self.atMost(version))])
+                }
+                let operations = writes.compactMap(Self.guardedUpdate)
+                guard !operations.isEmpty else { continue }
                 let first = try images.bulkWrite(operations, ordered: false).throwWriteErrors(except: \.isDuplicateKey)
                 changed += first.modifiedCount + first.upsertedCount
                 let raced = first.writeErrors.filter { operations.indices.contains($0.index) }.map { operations[$0.index] }
@@ -53,8 +58,11 @@ extension MongoImageRepository: ImageReplica {
         }
     }
 
-    private static func guardedUpdate(_ write: ReplicaWrite) -> MongoUpdateOperation {
+    /// The update of an upsert or a patch; nil for a removal, which is a delete.
+    private static func guardedUpdate(_ write: ReplicaWrite) -> MongoUpdateOperation? {
         switch write {
+        case .remove:
+            nil
         case .upsert(_, let image):
             MongoUpdateOperation(filter: olderThan(image.version, id: image.id),
                                  update: ["$set": .document(image.mongoDocument)], upsert: true)
@@ -62,6 +70,11 @@ extension MongoImageRepository: ImageReplica {
             MongoUpdateOperation(filter: olderThan(version, id: id),
                                  update: ["$set": .document(BSONDocument(patch.mongoFields + [("version", .int64(version))]))])
         }
+    }
+
+    /// A version at most `version`; a LIMS document without one counts as version 1.
+    private static func atMost(_ version: Int64) -> BSONDocument {
+        version >= 1 ? ["$not": .document(["$gt": .int64(version)])] : ["$lte": .int64(version)]
     }
 
     /// Record `id` if its version is below `version`. A LIMS document without `version` counts

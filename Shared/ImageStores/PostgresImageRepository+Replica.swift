@@ -25,22 +25,29 @@ extension PostgresImageRepository: ImageReplica {
         }
     }
 
-    /// One transaction: one multi-row upsert per `insertBatchSize` whole records and one
-    /// UPDATE ... FROM (VALUES ...) for all patches (more only past `maxParameters`), each
-    /// guarded by `version <` the write's. Returns the rows the guards let through.
+    /// One transaction: the purges' DELETE first (rare: one statement each), then one
+    /// multi-row upsert per `insertBatchSize` whole records and one UPDATE ... FROM (VALUES ...)
+    /// for all patches (more only past `maxParameters`), each guarded by `version <` the
+    /// write's. Returns the rows the guards let through.
     public func applyReplicaWrites(_ writes: [ReplicaWrite]) async throws(ImageError) -> Int {
         guard !writes.isEmpty else { return 0 }
         var upserts: [(Plant, Image)] = []
         var patches: [PatchRow] = []
+        var removals: [[PostgresValue]] = []
         for write in writes {
             switch write {
             case .upsert(let plant, let image): upserts.append((plant, image))
             case .patch(let plant, let id, let version, let patch): patches.append(PatchRow(plant: plant, id: id, version: version, patch: patch))
+            case .remove(let plant, let id, let version): removals.append([.text(plant.rawValue), .int64(id), .int64(version)])
             }
         }
-        return try await run("replica-write") { [upserts, patches] connection in
+        return try await run("replica-write") { [upserts, patches, removals] connection in
             try connection.transaction { connection -> Int in
                 var changed = 0
+                for key in removals {
+                    changed += try connection.query("DELETE FROM images WHERE plant = $1 AND id = $2 AND version <= $3", key,
+                                                    prepared: true).affectedRows
+                }
                 for batch in Self.batches(of: upserts, size: Self.insertBatchSize) {
                     let (sql, params) = Self.insertStatement(batch, onConflict: Self.upsertConflictClause)
                     changed += try connection.query(sql, params).affectedRows

@@ -115,6 +115,32 @@ import Testing
         #expect(plan.outcomes == [.applied] && plan.writes == [.upsert(.pepper, repaired)])
     }
 
+    @Test func aPurgeNamesTheVersionItRemovesAndRoundTripsInSchema2() throws {
+        let event = ChangeEvent(purging: 9_000_000, plant: .tomato, removing: 4, occurredAt: 7)
+        #expect(event.envelope(schemaVersion: 1) == event.envelope(schemaVersion: 2))
+        let envelope = event.envelope(schemaVersion: 1)
+        #expect(ChangeEvent.schemaVersion(ofEnvelope: envelope) == 2)
+        #expect(!envelope.contains(0), "a purge has no binary part")
+        let decoded = try ChangeEvent(envelope: envelope)
+        #expect(decoded == event && decoded.op == .purge && decoded.version == 0 && decoded.payload == .removal(version: 4))
+    }
+
+    @Test(arguments: [
+        // A purge with a version of its own, without the version it removes, with a negative one,
+        // with a JPEG, in schema 1.
+        (#"{"schema_version":2,"event_id":"x","op":"purge","plant":"potato","image_id":1,"version":3,"occurred_at":1,"payload":{"version":3}}"#, "version"),
+        (#"{"schema_version":2,"event_id":"x","op":"purge","plant":"potato","image_id":1,"version":0,"occurred_at":1,"payload":{}}"#, "payload.version"),
+        (#"{"schema_version":2,"event_id":"x","op":"purge","plant":"potato","image_id":1,"version":0,"occurred_at":1,"payload":{"version":-1}}"#, "version"),
+        (#"{"schema_version":2,"event_id":"x","op":"purge","plant":"potato","image_id":1,"version":0,"occurred_at":1,"payload":{"version":1}}\#u{0}\#u{FF}"#, "message"),
+        (#"{"schema_version":1,"event_id":"x","op":"purge","plant":"potato","image_id":1,"version":0,"occurred_at":1,"payload":{"version":1}}"#, "op"),
+        // Version 0 belongs to purges only.
+        (#"{"schema_version":1,"event_id":"x","op":"update","plant":"potato","image_id":1,"version":0,"occurred_at":1,"payload":{"is_active":true,"updated_at":"2023-01-01T00:00:00"}}"#, "version"),
+    ])
+    func malformedPurgesNameTheField(text: String, field: String) {
+        let bytes = text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+        #expect { try IncomingChange(message: bytes, topicPlant: .potato) } throws: { ($0 as? ImageError)?.field == field }
+    }
+
     @Test func updateCarriesOnlyTheChangedFieldsAndNoData() throws {
         let (next, changed) = created.applying(ImageUpdate(id: 7, disease: "Leaf Mold", percentage: 0.5, isActive: true),
                                                at: Timestamp(millisecondsSinceEpoch: 1_700_000_100_000))

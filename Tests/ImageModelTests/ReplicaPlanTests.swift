@@ -41,6 +41,39 @@ import Testing
         #expect(plan.writes == [.patch(.potato, imageID: 1, version: 5, ImagePatch(cameraID: 9, isActive: false, updatedAt: at(5_000)))])
     }
 
+    func purge(_ version: Int64, id: Int64 = 1) -> IncomingChange {
+        .event(ChangeEvent(purging: id, plant: .potato, removing: version, occurredAt: 0))
+    }
+
+    @Test func aPurgeRemovesExactlyTheVersionItNames() {
+        let stored: [Plant: [Int64: ReplicaState]] = [.potato: [1: ReplicaState(version: 3, lastChangedAt: at(3_000))]]
+        let plan = ReplicaPlan(changes: [purge(3)], states: stored)
+        #expect(plan.outcomes == [.applied] && plan.writes == [.remove(.potato, imageID: 1, version: 3)])
+        // The record changed since verify saw it, or is gone: it stays.
+        for changes in [[purge(2)], [purge(4)], [update(4, ImagePatch(isActive: true, updatedAt: at(4_000))), purge(3)]] {
+            let other = ReplicaPlan(changes: changes, states: stored)
+            #expect(other.outcomes.last == .stale && !other.writes.contains { if case .remove = $0 { true } else { false } })
+        }
+        #expect(ReplicaPlan(changes: [purge(3)], states: [:]).outcomes == [.stale])
+    }
+
+    /// What follows a purge in the batch applies to no record: a create is written after the
+    /// removal, an update waits.
+    @Test func aCreateAfterAPurgeIsWrittenAfterTheRemoval() {
+        let stored: [Plant: [Int64: ReplicaState]] = [.potato: [1: ReplicaState(version: 3, lastChangedAt: at(3_000))]]
+        let plan = ReplicaPlan(changes: [purge(3), update(2, ImagePatch(isActive: true, updatedAt: at(2_000))), create(record)],
+                               states: stored)
+        var updated = record
+        updated.isActive = true
+        updated.updatedAt = at(2_000)
+        updated.version = 2
+        #expect(plan.outcomes == [.applied, .applied, .applied])
+        #expect(plan.writes == [.remove(.potato, imageID: 1, version: 3), .upsert(.potato, updated)])
+        // A purge of the version a create of the batch made takes the stored one with it.
+        let again = ReplicaPlan(changes: [purge(3), create(record), purge(1)], states: stored)
+        #expect(again.outcomes == [.applied, .applied, .applied] && again.writes == [.remove(.potato, imageID: 1, version: 3)])
+    }
+
     @Test func aReplayedCreateOfAStoredRecordIsStale() {
         let plan = ReplicaPlan(changes: [create(record)], states: [.potato: [1: ReplicaState(version: 1, lastChangedAt: at(1_000))]])
         #expect(plan.outcomes == [.stale] && plan.writes.isEmpty)

@@ -35,9 +35,11 @@ extension ChangeEvent {
     /// The envelope in the schema this code writes by default.
     public var envelope: [UInt8] { envelope(schemaVersion: Self.schemaVersion) }
 
-    /// The envelope in schema `version` (one of `schemaVersions`).
-    public func envelope(schemaVersion version: Int64) -> [UInt8] {
-        precondition(Self.schemaVersions.contains(version), "no envelope schema \(version)")
+    /// The envelope in schema `version` (one of `schemaVersions`); a purge's in 2 at least, as
+    /// purges exist from schema 2 on (a producer rolled back to 1 still writes them).
+    public func envelope(schemaVersion requested: Int64) -> [UInt8] {
+        precondition(Self.schemaVersions.contains(requested), "no envelope schema \(requested)")
+        let version = op == .purge ? max(requested, 2) : requested
         let binary = version >= 2
         var capacity = 320
         if case .record(let image) = payload { capacity += image.data.count * (binary ? 1 : 2) + 1 }
@@ -54,6 +56,7 @@ extension ChangeEvent {
             switch payload {
             case .record(let image): image.write(to: &w, dataLength: binary)
             case .patch(let patch): patch.write(to: &w)
+            case .removal(let removed): w.object { p in p.key("version"); p.int(removed) }
             }
         }
         guard binary, case .record(let image) = payload else { return writer.bytes }
@@ -109,11 +112,11 @@ extension ChangeEvent {
         _ = try reader.string("event_id", maxLength: 200).required("event_id")
         let opText = try reader.string("op", maxLength: 20).required("op")
         guard let op = ChangeOperation(rawValue: opText) else {
-            throw ImageError.invalidField("op", "must be create, update, delete or repair, not \"\(opText)\"")
+            throw ImageError.invalidField("op", "must be create, update, delete, repair or purge, not \"\(opText)\"")
         }
         let plant = try Plant(validating: try reader.string("plant", maxLength: 40).required("plant"))
         let imageID = try reader.int64("image_id", min: 1).required("image_id")
-        let version = try reader.int64("version", min: 1).required("version")
+        let version = try reader.int64("version", min: op == .purge ? 0 : 1).required("version")
         let occurredAt = try reader.int64("occurred_at", min: 0).required("occurred_at")
         guard let payloadValue = reader.value("payload") else { throw ImageError.invalidField("payload", "is required") }
         let payload: Payload
@@ -140,6 +143,12 @@ extension ChangeEvent {
                 throw ImageError.invalidField("payload.is_deleted", "must be true in a delete")
             }
             payload = .patch(patch)
+        case .purge:
+            guard !strict else { throw ImageError.invalidField("op", "purge exists from schema version 2 on") }
+            guard binary == nil else { throw ImageError.invalidField("message", "a purge carries no binary part, but a NUL byte follows its JSON") }
+            guard version == 0 else { throw ImageError.invalidField("version", "must be 0 in a purge (the version it removes is in the payload)") }
+            let fields = try FieldReader(value: payloadValue, allowed: nil, name: "payload")
+            payload = .removal(version: try fields.int64("version", min: 0).required("payload.version"))
         }
         self.init(op: op, plant: plant, imageID: imageID, version: version, occurredAt: occurredAt, payload: payload)
     }

@@ -4,6 +4,11 @@ public enum ChangeOperation: String, Sendable, Hashable, CaseIterable {
     /// The record as it is, published again as a new version by `verify --repair` to mend a
     /// consumer DB that differs; applied like a create.
     case repair
+    /// Removes a record the consumer DB holds but the producer never had (written behind the
+    /// sync's back), published by `verify --repair`: applied only while the consumer DB still
+    /// holds the version it names, so it can never remove a record the stream brought. From
+    /// schema version 2 on.
+    case purge
 }
 
 /// One change of one image record, as the stream sync carries it from the producer DB to the
@@ -22,12 +27,15 @@ public struct ChangeEvent: Sendable, Hashable {
         case record(Image)
         /// The changed fields of an update or delete.
         case patch(ImagePatch)
+        /// A purge: the version of the consumer DB's record it removes.
+        case removal(version: Int64)
     }
 
     public var op: ChangeOperation
     public var plant: Plant
     public var imageID: Int64
-    /// The record's version after this change: 1 for the create, +1 for every later change.
+    /// The record's version after this change: 1 for the create, +1 for every later change;
+    /// 0 for a purge, which is no version of a producer record.
     public var version: Int64
     /// When the producer wrote the change, in microseconds since the epoch (taken inside the
     /// transaction, just before it commits).
@@ -53,6 +61,13 @@ public struct ChangeEvent: Sendable, Hashable {
     public init(repaired image: Image, plant: Plant, occurredAt: Int64) {
         self.init(op: .repair, plant: plant, imageID: image.id, version: image.version, occurredAt: occurredAt,
                   payload: .record(image))
+    }
+
+    /// The event that removes version `removing` of record `imageID` from the consumer DB.
+    /// Its envelope is of schema 2 or later, whatever schema is asked for.
+    public init(purging imageID: Int64, plant: Plant, removing version: Int64, occurredAt: Int64) {
+        self.init(op: .purge, plant: plant, imageID: imageID, version: 0, occurredAt: occurredAt,
+                  payload: .removal(version: version))
     }
 
     /// The event of a change whose result is `image` and which touched `changed`; a change

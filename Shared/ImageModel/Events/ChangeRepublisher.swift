@@ -6,6 +6,9 @@ public protocol ChangeRepublisher: Sendable {
     /// transaction (or single-document write). The consumer's version guard then takes it
     /// over whatever the consumer DB holds. Nil when the producer has no such record.
     func republish(plant: Plant, id: Int64, above version: Int64) async throws(ImageError) -> Image?
+    /// Puts a purge of the consumer DB's record `id` (at `version`) in the outbox, unless the
+    /// producer has that record: then it returns false, and the record is for `republish`.
+    func purge(plant: Plant, id: Int64, removing version: Int64) async throws(ImageError) -> Bool
 }
 
 extension Image {

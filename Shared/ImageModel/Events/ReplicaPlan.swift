@@ -83,6 +83,8 @@ public struct ReplicaPlan: Sendable {
         var record: Image?
         /// Changes to the stored record, when no whole record is in the batch.
         var patch: ImagePatch?
+        /// The stored version a purge removes, before anything else is written.
+        var removed: Int64?
         /// Updates waiting for the record, by version: the index of the batch change (nil for
         /// one only waiting in the DB), and whether the DB holds it (a redelivery can be both).
         var early: [Int64: (event: ChangeEvent, index: Int?, stored: Bool)] = [:]
@@ -119,6 +121,9 @@ public struct ReplicaPlan: Sendable {
         }
         for key in order {
             guard let entry = pending[key] else { continue }
+            if let removed = entry.removed {
+                writes.append(.remove(key.plant, imageID: key.id, version: removed))
+            }
             if let record = entry.record {
                 writes.append(.upsert(key.plant, record))
             } else if let patch = entry.patch, let version = entry.version {
@@ -130,6 +135,16 @@ public struct ReplicaPlan: Sendable {
     private mutating func plan(_ change: IncomingChange, index: Int, into entry: inout Pending) -> ChangeOutcome {
         switch change {
         case .event(let event):
+            if case .removal(let version) = event.payload {
+                // Exactly the version `verify` saw: a record that changed since, or is gone, stays.
+                guard entry.version == version else { return .stale }
+                // The DB then holds this version or an older one: the removal takes any up to
+                // it (and up to an earlier purge's in this batch), before what follows is written.
+                let removed = max(entry.removed ?? version, version)
+                entry = Pending(early: entry.early)
+                entry.removed = removed
+                return .applied
+            }
             if let version = entry.version, version >= event.version { return .stale }
             switch event.payload {
             case .record(let image):
@@ -147,6 +162,8 @@ public struct ReplicaPlan: Sendable {
                     return .waiting
                 }
                 Self.apply(event, to: &entry)
+            case .removal:
+                return .stale
             }
         case .legacy(_, var image):
             if let last = entry.lastChangedAt, image.lastChangedAt <= last { return .stale }

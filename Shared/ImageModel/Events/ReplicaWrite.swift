@@ -18,17 +18,19 @@ public enum ReplicaWrite: Sendable, Hashable {
     case upsert(Plant, Image)
     /// Changed fields of an existing record, and its new version.
     case patch(Plant, imageID: Int64, version: Int64, ImagePatch)
+    /// A purge: removes the record if its version is `version` or lower (never a newer one).
+    case remove(Plant, imageID: Int64, version: Int64)
 
     public var plant: Plant {
         switch self {
-        case .upsert(let plant, _), .patch(let plant, _, _, _): plant
+        case .upsert(let plant, _), .patch(let plant, _, _, _), .remove(let plant, _, _): plant
         }
     }
 
     public var imageID: Int64 {
         switch self {
         case .upsert(_, let image): image.id
-        case .patch(_, let imageID, _, _): imageID
+        case .patch(_, let imageID, _, _), .remove(_, let imageID, _): imageID
         }
     }
 }
@@ -37,8 +39,9 @@ public enum ReplicaWrite: Sendable, Hashable {
 public protocol ImageReplica: Sendable {
     /// The states of those of `ids` that exist.
     func replicaStates(plant: Plant, ids: [Int64]) async throws(ImageError) -> [Int64: ReplicaState]
-    /// Performs `writes` (at most one per record) in one bulk operation, each guarded as
-    /// `ReplicaWrite` says; returns how many changed a record.
+    /// Performs `writes` (at most one per record, after at most one removal of it) in one bulk
+    /// operation, removals first, each guarded as `ReplicaWrite` says; returns how many changed
+    /// a record.
     @discardableResult
     func applyReplicaWrites(_ writes: [ReplicaWrite]) async throws(ImageError) -> Int
 }
