@@ -41,12 +41,24 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
     @Option(help: "db-synchronizer's --watermark-margin in seconds (default: its 60 ÷ --speed).")
     var watermarkMargin: Double?
 
+    @Option(help: "The stream consumers' fetch wait (fetch.wait.max.ms), the stream's knob between bytes and staleness (default: the consumer's 10).")
+    var fetchWaitMs: Int = SweepPlan.Point.consumerFetchWait
+
     @Option(parsing: .upToNextOption,
             help: "Sweep: one run per intensity (e.g. 1 10 100), at --per-plant; with --sweep-per-plant, one axis at a time.")
     var sweepIntensity: [Double] = []
 
     @Option(parsing: .upToNextOption, help: "Sweep: one run per DB size in images per plant (e.g. 100 300 1000), at --intensity.")
     var sweepPerPlant: [Int] = []
+
+    @Option(parsing: .upToNextOption, help: "Sweep: one run per batch interval in seconds before --speed (e.g. 10 60 600).")
+    var sweepInterval: [Double] = []
+
+    @Option(parsing: .upToNextOption, help: "Sweep: one run per stream consumers' fetch wait in ms (e.g. 10 100 500 2000).")
+    var sweepFetchWait: [Int] = []
+
+    @Flag(help: "Sweep: pair --sweep-interval and --sweep-fetch-wait (as many of each), one run per pair at each --sweep-intensity: the bytes-against-staleness frontier.")
+    var sweepKnobs = false
 
     @Flag(help: "A small, fast run for the test suite: 30 images per plant, 60 s of jobs at speed 120 (batch every 5 s).")
     var quick = false
@@ -71,10 +83,20 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard intensity > 0, interval > 0, (speed ?? 1) > 0, (duration ?? 1) > 0, (perPlant ?? 1) > 0,
-              sweepIntensity.allSatisfy({ $0 > 0 }), sweepPerPlant.allSatisfy({ $0 > 0 }) else {
+              sweepIntensity.allSatisfy({ $0 > 0 }), sweepPerPlant.allSatisfy({ $0 > 0 }), sweepInterval.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--intensity, --interval, --speed, --duration, --per-plant and the sweep values must be positive")
         }
+        // librdkafka's own bounds for fetch.wait.max.ms are 0...300000; 0 would spin.
+        guard ([fetchWaitMs] + sweepFetchWait).allSatisfy({ (1...300_000).contains($0) }) else {
+            throw ValidationError("fetch waits must be 1 to 300000 ms")
+        }
+        guard !sweepKnobs || (!sweepInterval.isEmpty && sweepInterval.count == sweepFetchWait.count && sweepPerPlant.isEmpty) else {
+            throw ValidationError("--sweep-knobs pairs --sweep-interval and --sweep-fetch-wait: give as many of each, and no --sweep-per-plant")
+        }
     }
+
+    /// Images per plant of a run the flags make.
+    var basePerPlant: Int { perPlant ?? (quick ? 30 : 300) }
 
     func run() async throws {
         var logger = Logger(label: "bandwidth-experiment")
@@ -82,8 +104,10 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
         do {
             if let reportOnly {
                 try writeReport(from: URL(fileURLWithPath: reportOnly))
-            } else if let sweep = SweepPlan(base: .init(intensity: intensity, perPlant: perPlant ?? (quick ? 30 : 300)),
-                                            intensities: sweepIntensity, perPlants: sweepPerPlant) {
+            } else if let sweep = SweepPlan(base: .init(intensity: intensity, perPlant: basePerPlant, interval: interval,
+                                                        fetchWaitMilliseconds: fetchWaitMs),
+                                            axes: .init(intensities: sweepIntensity, perPlants: sweepPerPlant, intervals: sweepInterval,
+                                                        fetchWaits: sweepFetchWait, pairKnobs: sweepKnobs)) {
                 let output = URL(fileURLWithPath: outputDir ?? "bandwidth-experiment-sweep-\(Int(Date().timeIntervalSince1970))")
                 try await SweepRunner(plan: sweep, command: self, output: output, logger: logger).run()
             } else {

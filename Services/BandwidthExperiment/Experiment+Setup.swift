@@ -63,6 +63,7 @@ extension Experiment {
             consumers[variant] = try await ServiceEndpoint.start("consumer-\(variant.role)", executable: "consumer", arguments: [
                 "--store-url", url(variant.role, via: variant.consumerRelay), "--kafka-brokers", broker.bootstrap,
                 "--group-id", "bwexp-\(plan.runID)-\(variant.role)",
+                "--kafka-property", "fetch.wait.max.ms=\(plan.fetchWaitMilliseconds)",
             ] + (prefix.isEmpty ? [] : ["--topic-prefix", prefix]) + kafkaStatistics, context: context)
         }
         var synchronizers: [Variant: ServiceEndpoint] = [:]

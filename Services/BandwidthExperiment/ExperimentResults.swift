@@ -12,6 +12,8 @@ struct ExperimentResults: Codable, Sendable {
         var batchPeriodSeconds: Double
         /// Not compressed by `speed`: an incremental run re-reads the changes of this many real seconds.
         var watermarkMarginSeconds: Double
+        /// The stream consumers' fetch wait; absent in results of runs before it was a setting (10 ms then).
+        var fetchWaitMs: Int?
         var quick: Bool
         var createdBefore: String
         var runId: String

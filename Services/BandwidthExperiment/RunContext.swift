@@ -25,6 +25,8 @@ struct ExperimentPlan: Sendable {
     let interval: Double
     /// db-synchronizer's watermark margin in seconds (real time: `speed` does not divide it).
     let watermarkMargin: Double
+    /// The stream consumers' `fetch.wait.max.ms`: the stream's knob between bytes and staleness.
+    let fetchWaitMilliseconds: Int
     let quick: Bool
     /// One creation time for every database's seed records, so they start equal.
     let createdBefore: String

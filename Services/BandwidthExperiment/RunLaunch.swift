@@ -9,9 +9,8 @@ struct RunLaunch {
     let output: URL
     var logs: URL { context.logDirectory }
 
-    /// One run as the flags say; a sweep passes each point's intensity, DB size and folder.
-    init(command: BandwidthExperimentCommand, logger: Logger, intensity: Double? = nil, perPlant: Int? = nil,
-         outputDir: String? = nil) throws {
+    /// One run as the flags say; a sweep passes its point and folder.
+    init(command: BandwidthExperimentCommand, logger: Logger, point: SweepPlan.Point? = nil, outputDir: String? = nil) throws {
         let environment = ProcessInfo.processInfo.environment
         let now = Date()
         let runID = now.formatted(.verbatim("\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
@@ -31,11 +30,12 @@ struct RunLaunch {
         }
         let speed = command.speed ?? (command.quick ? 120 : 60)
         plan = ExperimentPlan(
-            store: server, perPlant: perPlant ?? command.perPlant ?? (command.quick ? 30 : 300),
-            duration: command.duration ?? (command.quick ? 60 : 600), speed: speed, intensity: intensity ?? command.intensity,
-            seed: command.seed, interval: command.interval,
+            store: server, perPlant: point?.perPlant ?? command.basePerPlant,
+            duration: command.duration ?? (command.quick ? 60 : 600), speed: speed, intensity: point?.intensity ?? command.intensity,
+            seed: command.seed, interval: point?.interval ?? command.interval,
             // db-synchronizer's 60 s default, compressed like the period it is a share of.
-            watermarkMargin: command.watermarkMargin ?? 60 / speed, quick: command.quick,
+            watermarkMargin: command.watermarkMargin ?? 60 / speed,
+            fetchWaitMilliseconds: point?.fetchWaitMilliseconds ?? command.fetchWaitMs, quick: command.quick,
             createdBefore: now.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false)
                 .dateTimeSeparator(.standard).timeZone(separator: .omitted)).replacingOccurrences(of: "Z", with: ""),
             runID: runID)

@@ -6,10 +6,27 @@ import Testing
 /// and 100× intensity (stream and incremental bytes grow with the changes, full batch does not).
 @Suite struct SweepTests {
     @Test func onePointPerValueOneAxisAtATimeBaseOnce() throws {
-        let plan = try #require(SweepPlan(base: .init(intensity: 1, perPlant: 300), intensities: [1, 10, 100], perPlants: [100, 300, 1000]))
-        #expect(plan.points.map { "\($0.intensity)/\($0.perPlant)" } == ["1.0/300", "10.0/300", "100.0/300", "1.0/100", "1.0/1000"])
+        let base = SweepPlan.Point(intensity: 1, perPlant: 300)
+        let plan = try #require(SweepPlan(base: base, axes: .init(intensities: [1, 10, 100], perPlants: [100, 300, 1000],
+                                                                  intervals: [60, 600], fetchWaits: [10, 500])))
+        #expect(plan.points.map { "\($0.intensity)/\($0.perPlant)/\($0.interval)/\($0.fetchWaitMilliseconds)" } == [
+            "1.0/300/600.0/10", "10.0/300/600.0/10", "100.0/300/600.0/10", "1.0/100/600.0/10", "1.0/1000/600.0/10",
+            "1.0/300/60.0/10", "1.0/300/600.0/500",
+        ])
         #expect(plan.points[1].label == "intensity-10-per-plant-300")
-        #expect(SweepPlan(base: .init(intensity: 1, perPlant: 300), intensities: [], perPlants: []) == nil)
+        #expect(plan.points[5].label == "intensity-1-per-plant-300-interval-60s")
+        #expect(plan.points[6].label == "intensity-1-per-plant-300-fetch-wait-500ms")
+        #expect(SweepPlan(base: base, axes: .init()) == nil)
+    }
+
+    /// The frontier: every run measures both designs, so each run sets both knobs.
+    @Test func pairedKnobsMakeOneRunPerPairAtEachIntensity() throws {
+        let plan = try #require(SweepPlan(base: .init(intensity: 1, perPlant: 30),
+                                          axes: .init(intensities: [1, 10], intervals: [10, 60, 600], fetchWaits: [10, 500, 2000], pairKnobs: true)))
+        #expect(plan.points.map { "\($0.intensity)/\($0.interval)/\($0.fetchWaitMilliseconds)" } == [
+            "1.0/10.0/10", "1.0/60.0/500", "1.0/600.0/2000", "10.0/10.0/10", "10.0/60.0/500", "10.0/600.0/2000",
+        ])
+        #expect(plan.points.allSatisfy { $0.perPlant == 30 })
     }
 
     @Test func crossingIsInterpolatedOnLogLogAxes() throws {

@@ -1,27 +1,65 @@
 import Foundation
 
-/// The runs of a sweep (`--sweep-intensity`, `--sweep-per-plant`): one axis at a time around the
-/// base point (the run's own --intensity and --per-plant), so each chart varies one input only.
+/// The runs of a sweep (`--sweep-intensity`, `--sweep-per-plant`, `--sweep-interval`,
+/// `--sweep-fetch-wait`): one axis at a time around the base point (the run's own flags), so
+/// each chart varies one input only. The batch interval and the fetch wait are the two designs'
+/// knobs between bytes and staleness; `--sweep-knobs` pairs them instead, one run per pair, as
+/// every run measures both designs: the frontier at each intensity in few runs.
 struct SweepPlan: Sendable, Equatable {
     struct Point: Sendable, Hashable {
         var intensity: Double
         var perPlant: Int
+        /// The batch interval before `speed`, seconds.
+        var interval: Double = Self.limsInterval
+        /// The stream consumers' `fetch.wait.max.ms`.
+        var fetchWaitMilliseconds: Int = Self.consumerFetchWait
 
-        /// Its folder under `runs/`.
-        var label: String { "intensity-\(Fmt.factor(intensity))-per-plant-\(perPlant)" }
+        static let limsInterval: Double = 600
+        static let consumerFetchWait = 10
+
+        /// Its folder under `runs/`; the knobs are named when they are not LIMS's and the consumer's.
+        var label: String {
+            "intensity-\(Fmt.factor(intensity))-per-plant-\(perPlant)"
+                + (interval == Self.limsInterval ? "" : "-interval-\(Fmt.factor(interval))s")
+                + (fetchWaitMilliseconds == Self.consumerFetchWait ? "" : "-fetch-wait-\(fetchWaitMilliseconds)ms")
+        }
+    }
+
+    /// The values of each axis; empty: not swept.
+    struct Axes: Sendable, Equatable {
+        var intensities: [Double] = []
+        var perPlants: [Int] = []
+        var intervals: [Double] = []
+        var fetchWaits: [Int] = []
+        /// Pair `intervals` and `fetchWaits` (equally many) at every intensity.
+        var pairKnobs = false
     }
 
     let points: [Point]
 
-    /// Nil when neither axis has values (no sweep). The base point runs once even when both
-    /// axes include it.
-    init?(base: Point, intensities: [Double], perPlants: [Int]) {
-        guard !intensities.isEmpty || !perPlants.isEmpty else { return nil }
+    /// Nil when no axis has values (no sweep). A point runs once even when several axes include it.
+    init?(base: Point, axes: Axes) {
         var points: [Point] = []
-        for point in intensities.map({ Point(intensity: $0, perPlant: base.perPlant) })
-            + perPlants.map({ Point(intensity: base.intensity, perPlant: $0) }) where !points.contains(point) {
-            points.append(point)
+        func add(_ point: Point) { if !points.contains(point) { points.append(point) } }
+        if axes.pairKnobs {
+            for intensity in axes.intensities.isEmpty ? [base.intensity] : axes.intensities {
+                for (interval, fetchWait) in zip(axes.intervals, axes.fetchWaits) {
+                    add(Point(intensity: intensity, perPlant: base.perPlant, interval: interval, fetchWaitMilliseconds: fetchWait))
+                }
+            }
+        } else {
+            for intensity in axes.intensities { add(with(base) { $0.intensity = intensity }) }
+            for perPlant in axes.perPlants { add(with(base) { $0.perPlant = perPlant }) }
+            for interval in axes.intervals { add(with(base) { $0.interval = interval }) }
+            for fetchWait in axes.fetchWaits { add(with(base) { $0.fetchWaitMilliseconds = fetchWait }) }
         }
+        guard !points.isEmpty else { return nil }
         self.points = points
     }
+}
+
+private func with(_ point: SweepPlan.Point, _ change: (inout SweepPlan.Point) -> Void) -> SweepPlan.Point {
+    var point = point
+    change(&point)
+    return point
 }

@@ -18,8 +18,14 @@ struct SweepReport: Sendable {
         var intensity: Double { results.parameters.intensity }
         var perPlant: Int { results.parameters.perPlant }
         var rate: Double { model.inputs.changeRate }
+        var fetchWaitMilliseconds: Int { results.parameters.fetchWaitMs ?? SweepPlan.Point.consumerFetchWait }
+        var interval: Double { results.parameters.batchIntervalSeconds }
+        /// The two knobs, as a key.
+        var knobs: String { "\(interval) s, \(fetchWaitMilliseconds) ms" }
         var records: Double { model.inputs.records }
-        var label: String { SweepPlan.Point(intensity: intensity, perPlant: perPlant).label }
+        var label: String {
+            SweepPlan.Point(intensity: intensity, perPlant: perPlant, interval: interval, fetchWaitMilliseconds: fetchWaitMilliseconds).label
+        }
 
         func bytesPerHour(_ variant: Variant) -> Double {
             guard let bytes = results.variant(variant)?.bytes, results.windowSeconds > 0 else { return 0 }
@@ -34,14 +40,20 @@ struct SweepReport: Sendable {
     /// Runs at the base DB size, by change rate; runs at the base intensity, by DB size.
     let rateAxis: [Run]
     let sizeAxis: [Run]
+    /// When the knobs were swept.
+    let frontier: FrontierReport?
 
     init(results: [ExperimentResults]) {
         runs = results.map { Run(results: $0, model: BandwidthModel(inputs: ModelInputs($0))) }
             .sorted { ($0.intensity, $0.perPlant) < ($1.intensity, $1.perPlant) }
         let intensity = Self.mode(runs.map(\.intensity)), perPlant = Self.mode(runs.map(\.perPlant))
-        base = runs.first { $0.intensity == intensity && $0.perPlant == perPlant } ?? runs[0]
-        rateAxis = runs.filter { $0.perPlant == perPlant }.sorted { $0.rate < $1.rate }
-        sizeAxis = runs.filter { $0.intensity == intensity }.sorted { $0.records < $1.records }
+        // The DB-size and rate axes at the knobs most runs have: a knob's runs are the frontier's.
+        let knobs = Self.mode(runs.map(\.knobs))
+        let atBaseKnobs = runs.filter { $0.knobs == knobs }
+        base = atBaseKnobs.first { $0.intensity == intensity && $0.perPlant == perPlant } ?? atBaseKnobs[0]
+        rateAxis = atBaseKnobs.filter { $0.perPlant == perPlant }.sorted { $0.rate < $1.rate }
+        sizeAxis = atBaseKnobs.filter { $0.intensity == intensity }.sorted { $0.records < $1.records }
+        frontier = FrontierReport(runs: runs)
     }
 
     /// The files written, sweep.md first.
@@ -52,10 +64,12 @@ struct SweepReport: Sendable {
             charts = try [(Self.rateChart, bytesChart(rateAxis, x: \.rate, axis: rateAxisTitle).render()),
                           (Self.sizeChart, bytesChart(sizeAxis, x: \.records, axis: sizeAxisTitle).render()),
                           (Self.stalenessChart, stalenessChart().render())]
+                + (frontier?.charts() ?? []).map { ($0.0, try $0.1.render()) }
         } catch {
             throw ExperimentError(.output, "cannot draw the sweep's charts: \(error)")
         }
-        return try ReportWriter.write([(Self.file, markdown)] + charts, to: folder)
+        return try ReportWriter.write([(Self.file, markdown)] + (frontier.map { [(FrontierReport.file, $0.markdown)] } ?? []) + charts,
+                                      to: folder)
     }
 
     private var rateAxisTitle: Axis { Axis(title: "Measured change rate", unit: .number(unit: "changes/s"), scale: .log) }

@@ -16,9 +16,9 @@ struct SweepRunner {
         for (index, point) in plan.points.enumerated() {
             let folder = output.appendingPathComponent("runs").appendingPathComponent(point.label)
             print("sweep: run \(index + 1) of \(plan.points.count): intensity \(Fmt.number(point.intensity))×, "
-                  + "\(point.perPlant) images per plant → \(folder.path)")
-            let launch = try RunLaunch(command: command, logger: logger, intensity: point.intensity, perPlant: point.perPlant,
-                                       outputDir: folder.path)
+                  + "\(point.perPlant) images per plant, batch interval \(Fmt.number(point.interval)) s, "
+                  + "fetch wait \(point.fetchWaitMilliseconds) ms → \(folder.path)")
+            let launch = try RunLaunch(command: command, logger: logger, point: point, outputDir: folder.path)
             results.append(try await BandwidthExperimentCommand.finish(launch))
         }
         let files = try SweepReport(results: results).write(to: output)

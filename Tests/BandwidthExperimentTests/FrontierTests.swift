@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import BandwidthExperiment
+
+/// The frontier over three `ReportFixture` runs that turn both knobs together (fetch wait 10,
+/// 500, 2,000 ms; batch every 10, 60, 600 s): fewer bytes and more staleness at each step.
+@Suite struct FrontierTests {
+    /// A run at these knobs: each variant's bytes in the 100 s window and its staleness p99.
+    func run(fetchWait: Int, period: Double, _ figures: [Variant: (bytes: UInt64, p99: Double)]) throws -> ExperimentResults {
+        var results = try ReportFixture.results()
+        results.parameters.fetchWaitMs = fetchWait
+        results.parameters.batchPeriodSeconds = period
+        results.parameters.batchIntervalSeconds = period * results.parameters.speed
+        for index in results.variants.indices {
+            guard let variant = Variant(rawValue: results.variants[index].name), let (bytes, p99) = figures[variant] else { continue }
+            results.variants[index].bytes = bytes
+            results.variants[index].staleness.p99UpperBoundSeconds = p99
+        }
+        return results
+    }
+
+    func runs() throws -> [ExperimentResults] {
+        try [run(fetchWait: 10, period: 10, [.streamEnvelope: (30_000, 0.1), .streamLegacy: (60_000, 0.1), .batchFull: (200_000, 10), .batchIncremental: (20_000, 10)]),
+             run(fetchWait: 500, period: 60, [.streamEnvelope: (6_000, 0.6), .streamLegacy: (20_000, 0.6), .batchFull: (40_000, 60), .batchIncremental: (5_000, 60)]),
+             run(fetchWait: 2000, period: 600, [.streamEnvelope: (3_000, 2.5), .streamLegacy: (15_000, 2.5), .batchFull: (4_000, 600), .batchIncremental: (1_000, 600)])]
+    }
+
+    @Test func eachBudgetGetsTheCheapestVariantWithinIt() throws {
+        let report = try #require(SweepReport(results: try runs()).frontier)
+        let level = try #require(report.levels.first)
+        #expect(report.levels.count == 1 && level.points.count == 12)
+        func best(_ budget: Double) -> String? { level.cheapest(within: budget).map { "\($0.variant.rawValue) \($0.settingText)" } }
+        #expect(best(0.05) == nil)
+        #expect(best(0.1) == "stream-envelope fetch wait 10 ms")
+        #expect(best(1) == "stream-envelope fetch wait 500 ms")
+        // Batch every 60 s moves more than the stream at 2 s; every 10 min it moves less.
+        #expect(best(60) == "stream-envelope fetch wait 2000 ms")
+        #expect(best(600)?.hasPrefix("batch-incremental every") == true)
+        let summary = report.summary(level)
+        #expect(summary.contains("only stream-envelope (fetch wait 10 ms)") && summary.contains("From a budget of 10 min on, batch-incremental"),
+                "\(summary)")
+    }
+
+    @Test func aSweepWithoutKnobsHasNoFrontierAndAKnobSweepWritesOne() throws {
+        #expect(SweepReport(results: [try ReportFixture.results(intensity: 1), try ReportFixture.results(intensity: 10)]).frontier == nil)
+        let report = SweepReport(results: try runs())
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("frontier-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let names = try report.write(to: folder).map(\.lastPathComponent)
+        #expect(names.contains(FrontierReport.file) && names.contains("frontier-intensity-1.svg"))
+        let markdown = try String(contentsOf: folder.appendingPathComponent(FrontierReport.file), encoding: .utf8)
+        #expect(markdown.contains("## Intensity 1×") && markdown.contains("| 10 min | **batch-incremental**"), "\(markdown)")
+    }
+}
