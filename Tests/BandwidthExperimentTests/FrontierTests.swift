@@ -6,7 +6,8 @@ import Testing
 /// 500, 2,000 ms; batch every 10, 60, 600 s): fewer bytes and more staleness at each step.
 @Suite struct FrontierTests {
     /// A run at these knobs: each variant's bytes in the 100 s window and its staleness p99.
-    func run(fetchWait: Int, period: Double, _ figures: [Variant: (bytes: UInt64, p99: Double)]) throws -> ExperimentResults {
+    func run(fetchWait: Int, period: Double, _ figures: [Variant: (bytes: UInt64, p99: Double)],
+             envelopeIdle: Double? = nil) throws -> ExperimentResults {
         var results = try ReportFixture.results()
         results.parameters.fetchWaitMs = fetchWait
         results.parameters.batchPeriodSeconds = period
@@ -15,6 +16,7 @@ import Testing
             guard let variant = Variant(rawValue: results.variants[index].name), let (bytes, p99) = figures[variant] else { continue }
             results.variants[index].bytes = bytes
             results.variants[index].staleness.p99UpperBoundSeconds = p99
+            if variant == .streamEnvelope { results.variants[index].idleBytesPerSecond = envelopeIdle }
         }
         return results
     }
@@ -41,6 +43,25 @@ import Testing
                 "\(summary)")
     }
 
+    /// Tansu at 10 ms and 2 s: 800 bytes of polling per fetch (80 kB/s idle at 10 ms), 30 kB of
+    /// changes in the 100 s window at 0.5 changes/s. On Apache Kafka (model) a 2 s wait costs
+    /// 0.5 / (1 − e^(−1)) fetches a second, and the staleness of the 10 ms run.
+    @Test func apacheKafkaIsModelledFromTheMeasuredPollingBytes() throws {
+        let runs = try [(10, 0.12), (2000, 2.4)].map { wait, p99 in
+            let idle = 800 / (Double(wait) / 1000)
+            return try run(fetchWait: wait, period: 10, [.streamEnvelope: (30_000 + UInt64(idle * 100), p99), .streamLegacy: (60_000, p99),
+                                                         .batchFull: (200_000, 10), .batchIncremental: (20_000, 10)], envelopeIdle: idle)
+        }
+        let level = try #require(SweepReport(results: runs).frontier?.levels.first)
+        let kafka = level.kafkaModel.sorted { $0.setting < $1.setting }
+        #expect(kafka.map(\.setting) == [10, 2000] && kafka.allSatisfy { $0.p99 == 0.12 })
+        let changesPerHour = 30_000.0 * 36
+        let fetches = 0.5 / (1 - exp(-0.5 * 2.0))
+        #expect(abs(kafka[1].bytesPerHour - (changesPerHour + 800 * fetches * 3600)) < 1)
+        #expect(abs(kafka[0].bytesPerHour - (changesPerHour + 800 * (0.5 / (1 - exp(-0.005))) * 3600)) < 1)
+        #expect(kafka[1].bytesPerHour < level.points.first { $0.variant == .streamEnvelope && $0.setting == 10 }!.bytesPerHour / 50)
+    }
+
     @Test func aSweepWithoutKnobsHasNoFrontierAndAKnobSweepWritesOne() throws {
         #expect(SweepReport(results: [try ReportFixture.results(intensity: 1), try ReportFixture.results(intensity: 10)]).frontier == nil)
         let report = SweepReport(results: try runs())
@@ -50,5 +71,6 @@ import Testing
         #expect(names.contains(FrontierReport.file) && names.contains("frontier-intensity-1.svg"))
         let markdown = try String(contentsOf: folder.appendingPathComponent(FrontierReport.file), encoding: .utf8)
         #expect(markdown.contains("## Intensity 1×") && markdown.contains("| 10 min | **batch-incremental**"), "\(markdown)")
+        #expect(markdown.contains("A model, not a measurement: the envelope stream on Apache Kafka"))
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 /// staleness p99 through the settings of its knob (the stream consumers' fetch wait, the batch
 /// period), and for each staleness budget the cheapest design that meets it. Every run measures
 /// all four variants, so a run gives one point of each; the stream's points differ by fetch
-/// wait, the batch's by period. Measured figures only.
+/// wait, the batch's by period. Beside them, each point's model (`BandwidthModel` on its run's
+/// own inputs) and, clearly labelled, a model of the envelope stream on a broker that answers a
+/// waiting fetch as soon as data arrives (Apache Kafka), from the measured polling bytes.
 struct FrontierReport: Sendable {
     static let file = "frontier.md"
 
@@ -17,6 +19,8 @@ struct FrontierReport: Sendable {
         let bytesPerHour: Double
         let p99: Double
         let run: String
+        /// What the run's model predicts for it.
+        let modelBytesPerHour: Double
 
         var settingText: String {
             variant.isStream ? "fetch wait \(Int(setting)) ms" : "every \(Fmt.seconds(setting))"
@@ -28,6 +32,8 @@ struct FrontierReport: Sendable {
         let intensity: Double
         let rate: Double
         let points: [Point]
+        /// The envelope stream at each measured fetch wait on Apache Kafka (model).
+        let kafkaModel: [Point]
 
         /// The cheapest point whose p99 is within `budget` (seconds); nil when none is.
         func cheapest(within budget: Double, among variants: [Variant] = Variant.allCases) -> Point? {
@@ -55,10 +61,13 @@ struct FrontierReport: Sendable {
                 Variant.allCases.compactMap { variant -> Point? in
                     guard let p99 = run.p99(variant), p99 > 0 else { return nil }
                     let setting = variant.isStream ? Double(run.fetchWaitMilliseconds) : run.results.parameters.batchPeriodSeconds
-                    return Point(variant: variant, setting: setting, bytesPerHour: run.bytesPerHour(variant), p99: p99, run: run.label)
+                    let window = run.results.windowSeconds
+                    return Point(variant: variant, setting: setting, bytesPerHour: run.bytesPerHour(variant), p99: p99, run: run.label,
+                                 modelBytesPerHour: window > 0 ? run.model.predictedBytes(variant) / window * 3600 : 0)
                 }
             }
-            levels.append(Level(intensity: intensity, rate: group.map(\.rate).reduce(0, +) / Double(group.count), points: points))
+            levels.append(Level(intensity: intensity, rate: group.map(\.rate).reduce(0, +) / Double(group.count), points: points,
+                                kafkaModel: Self.kafkaModel(group)))
         }
         let swept = levels.contains { level in
             Dictionary(grouping: level.points, by: \.variant).values.contains { Set($0.map(\.setting)).count > 1 }
@@ -67,11 +76,36 @@ struct FrontierReport: Sendable {
         self.levels = levels
     }
 
+    /// The envelope stream on Apache Kafka, modelled from each run on Tansu. Tansu holds every
+    /// fetch for about its wait w, so the polling bytes per fetch are b = f·w (f: the measured
+    /// idle bytes per second). Apache Kafka ends a waiting fetch when data arrives: with changes
+    /// arriving at r per second (Poisson), a fetch lasts (1 − e^(−r·w)) / r on average, and
+    /// staleness no longer includes the wait: it is the shortest wait's measured p99, where
+    /// Tansu's hold adds the least. The changes' own bytes are the run's, less its polling.
+    static func kafkaModel(_ runs: [SweepReport.Run]) -> [Point] {
+        let measured = runs.compactMap { run in run.p99(.streamEnvelope).map { (run, $0) } }
+        guard let fastest = measured.min(by: { $0.0.fetchWaitMilliseconds < $1.0.fetchWaitMilliseconds }) else { return [] }
+        return measured.map { run, _ in
+            let wait = Double(run.fetchWaitMilliseconds) / 1000, rate = run.rate
+            let idle = run.model.inputs.envelopeIdleRate
+            let fetchesPerSecond = rate > 0 ? rate / (1 - exp(-rate * wait)) : 1 / wait
+            let changes = max(run.bytesPerHour(.streamEnvelope) - idle * 3600, 0)
+            let bytes = changes + idle * wait * fetchesPerSecond * 3600
+            return Point(variant: .streamEnvelope, setting: Double(run.fetchWaitMilliseconds), bytesPerHour: bytes, p99: fastest.1,
+                         run: run.label, modelBytesPerHour: bytes)
+        }
+    }
+
     func charts() -> [(String, LineChart)] {
         levels.map { level in
-            let series = Variant.allCases.compactMap { variant -> Series? in
+            var series = Variant.allCases.compactMap { variant -> Series? in
                 let points = level.points.filter { $0.variant == variant }.sorted { $0.p99 < $1.p99 }
                 return points.isEmpty ? nil : Series(name: variant.rawValue, xy: points.map { ($0.p99, max($0.bytesPerHour, 1)) }, markers: true)
+            }
+            let kafka = level.kafkaModel.sorted { $0.bytesPerHour > $1.bytesPerHour }
+            if !kafka.isEmpty {
+                // One staleness for every wait: the markers stack on one vertical line.
+                series.append(Series(name: "stream-envelope on Apache Kafka (model)", xy: kafka.map { ($0.p99, max($0.bytesPerHour, 1)) }, markers: true))
             }
             return (level.chartFile, LineChart(
                 title: "Bytes per hour against staleness p99, intensity \(Fmt.factor(level.intensity))× (\(Fmt.number(level.rate)) changes/s)",
@@ -103,7 +137,14 @@ struct FrontierReport: Sendable {
             let sorted = level.points.sorted { ($0.variant.rawValue, $0.setting) < ($1.variant.rawValue, $1.setting) }
             let points: [[String]] = sorted.map { point in
                 let link = "[\(point.run)](runs/\(point.run)/report.md)"
-                return [point.variant.rawValue, point.settingText, Fmt.seconds(point.p99), Fmt.bytes(point.bytesPerHour) + "/h", link]
+                let ratio = point.modelBytesPerHour > 0 ? Fmt.percent(point.bytesPerHour / point.modelBytesPerHour - 1) : "–"
+                return [point.variant.rawValue, point.settingText, Fmt.seconds(point.p99), Fmt.bytes(point.bytesPerHour) + "/h",
+                        Fmt.bytes(point.modelBytesPerHour) + "/h", ratio, link]
+            }
+            let kafka: [[String]] = level.kafkaModel.sorted { $0.setting < $1.setting }.map { point in
+                let tansu = level.points.first { $0.variant == .streamEnvelope && $0.run == point.run }
+                return [point.settingText, tansu.map { Fmt.seconds($0.p99) + ", " + Fmt.bytes($0.bytesPerHour) + "/h" } ?? "–",
+                        Fmt.seconds(point.p99) + ", " + Fmt.bytes(point.bytesPerHour) + "/h"]
             }
             sections.append("""
             ## Intensity \(Fmt.factor(level.intensity))× (\(Fmt.number(level.rate)) changes/s)
@@ -114,9 +155,19 @@ struct FrontierReport: Sendable {
 
             \(Fmt.table(["Staleness budget (p99)", "Cheapest", "Bytes per hour", "Cheapest stream", "Cheapest batch"], rows))
 
-            Every point:
+            Every point, with what its run's model predicts (measured − model, as a share of the model):
 
-            \(Fmt.table(["Variant", "Setting", "Staleness p99", "Bytes per hour", "Run"], points))
+            \(Fmt.table(["Variant", "Setting", "Staleness p99", "Bytes per hour", "Model", "Measured vs model", "Run"], points))
+
+            **A model, not a measurement: the envelope stream on Apache Kafka.** Tansu holds a fetch \
+            for about its whole wait even when data arrives, so its wait sets the stream's staleness \
+            and, through the fetches per second, its polling bytes. Apache Kafka answers a waiting \
+            fetch as soon as a message arrives, so a long wait costs no staleness there: with the \
+            measured bytes per fetch (idle bytes per second × wait) and Poisson arrivals at the \
+            measured rate, a fetch lasts (1 − e^(−r·w)) / r, and staleness stays at the shortest \
+            wait's measured p99.
+
+            \(Fmt.table(["Fetch wait", "Tansu (measured): p99, bytes", "Apache Kafka (model): p99, bytes"], kafka))
             """)
         }
         return sections.joined(separator: "\n\n") + "\n"
