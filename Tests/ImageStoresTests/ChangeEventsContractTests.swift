@@ -65,8 +65,9 @@ import Testing
                                                                        data: Array(repeating: 0xAB, count: 10_000)), at: Self.now)
             }
             let all = try await repository.pendingChanges(limit: 10)
-            #expect(all.count == 5 && all.map { $0.envelope.count }.allSatisfy { (20_000..<22_000).contains($0) })
-            let page = try await repository.pendingChanges(limit: 10, maxBytes: 25_000)
+            // Schema 2: the JPEG's 10,000 bytes after the JSON.
+            #expect(all.count == 5 && all.map { $0.envelope.count }.allSatisfy { (10_000..<11_000).contains($0) })
+            let page = try await repository.pendingChanges(limit: 10, maxBytes: 15_000)
             #expect(page == Array(all.prefix(2)))
             #expect(try await repository.pendingChanges(limit: 10, maxBytes: 1) == Array(all.prefix(1)))
             #expect(try await repository.pendingChanges(limit: 3, maxBytes: .max) == Array(all.prefix(3)))
