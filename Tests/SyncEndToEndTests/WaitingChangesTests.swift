@@ -97,12 +97,14 @@ import Testing
     }
 }
 
-/// The waiting timeout is a bounded option: an absurd value is refused at startup, with why.
-@Test(arguments: ["0", "2592001", "9223372036854775807", "-1", "soon"])
-func anAbsurdWaitingTimeoutIsRefusedAtStartup(value: String) async throws {
+/// The waiting timeout and the offset gap grace are bounded options: an absurd value is refused
+/// at startup, with why (a gap grace of 0 is legal: gaps accepted at once).
+@Test(arguments: ["0", "2592001", "9223372036854775807", "-1", "soon"].map { ("waiting-timeout-seconds", $0, "waiting") }
+    + ["-1", "3600001", "9223372036854775807", "soon", ""].map { ("offset-gap-grace-ms", $0, "offset gap grace") })
+func anAbsurdConsumerBoundIsRefusedAtStartup(option: String, value: String, reason: String) async throws {
     let process = try ServiceProcess("consumer", ["--store-url", "postgres://app@127.0.0.1:1/none", "--kafka-brokers", "127.0.0.1:1",
-                                                  "--port", "0", "--waiting-timeout-seconds=\(value)"])
+                                                  "--port", "0", "--\(option)=\(value)"])
     let status = try await process.waitForExit()
     #expect(status == 64, "\(process.log)")
-    #expect(process.log.contains("waiting") || process.log.contains("waiting-timeout-seconds"), "\(process.log)")
+    #expect(process.log.contains(reason) || process.log.contains(option), "\(process.log)")
 }
