@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Sockets", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "CRdKafka", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "CRdKafka", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TCPRelayTests", dependencies: [
             "TCPRelay", "Postgres", .product(name: "Logging", package: "swift-log"),
         ]),
@@ -203,7 +203,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "BandwidthExperimentTests", dependencies: ["TestSupport", "BandwidthExperiment", "Charts"]),
+        .testTarget(name: "BandwidthExperimentTests", dependencies: ["TestSupport", "BandwidthExperiment", "Charts", "Kafka"]),
         .testTarget(name: "ServiceKitTests", dependencies: [
             "ServiceKit", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -3,8 +3,8 @@
 # installs (no Docker engine or cluster needed):
 #   1. yamllint (config k8s/yamllint.yaml) on docker-compose.yml and everything under k8s/;
 #   2. docker-compose.yml resolves (`docker-compose config`, with k8s/compose/env.example);
-#   3. each Kubernetes overlay renders (`kubectl kustomize`) and every object passes
-#      `kubernetes-validate --strict`, except the custom resources listed in
+#   3. each Kubernetes overlay and k8s/experiment renders (`kubectl kustomize`) and every
+#      object passes `kubernetes-validate --strict`, except the custom resources listed in
 #      scripts/check_deploy_invariants.py (CRD_KINDS), which it has no schema for;
 #   4. the deploy scripts (scripts/k8s-*.sh) parse, and pass shellcheck;
 #   5. scripts/check_deploy_invariants.py: probes, limits, security contexts, grace periods,
@@ -58,6 +58,14 @@ for overlay in "${OVERLAYS[@]}"; do
   log "ok: k8s/overlays/$overlay ($(grep -c '^kind:' "$out") objects; no schema for: ${skipped:-none})"
   args+=(--overlay "$overlay=$out")
 done
+
+# The experiment's Job is applied on its own (no overlay holds it): rendered and validated.
+kubectl kustomize k8s/experiment >"$work/experiment.yaml" 2>"$work/stderr" || { cat "$work/stderr" >&2; die "kubectl kustomize k8s/experiment failed"; }
+if ! "$LEAFSYNC_VENV/bin/kubernetes-validate" --strict --quiet "$work/experiment.yaml" >"$work/validate" 2>&1 || [ -s "$work/validate" ]; then
+  cat "$work/validate" >&2
+  die "k8s/experiment: schema validation failed"
+fi
+log "ok: k8s/experiment ($(grep -c '^kind:' "$work/experiment.yaml") objects)"
 
 # They need a cluster to run: only parsed and linted here.
 for script in scripts/k8s-*.sh; do bash -n "$script" || die "$script does not parse"; done

@@ -75,6 +75,9 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
     @Option(help: "Tansu executable. Env LEAFSYNC_TANSU; default from the .venv next to the repository.")
     var tansuPath: String?
 
+    @Option(help: "Use this running Kafka cluster (one broker's host:port) instead of starting Tansu brokers; the relays rewrite the brokers' addresses so every hop is still counted, and the run's topics are deleted at its end.")
+    var kafkaBrokers: String?
+
     @Option(help: "PostgreSQL server URL (any database in it is ignored). Env LEAFSYNC_POSTGRES_URL.")
     var postgresURL: String?
 

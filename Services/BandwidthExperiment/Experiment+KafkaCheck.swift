@@ -22,7 +22,7 @@ extension Experiment {
         return counts
     }
 
-    private func independentCount(relay: TCPRelay, relayName: String, producer: ServiceEndpoint, producerPrefix: String,
+    private func independentCount(relay: any CountingRelay, relayName: String, producer: ServiceEndpoint, producerPrefix: String,
                                   consumer: ServiceEndpoint) async throws -> ExperimentResults.IndependentCount {
         func traffic(_ metrics: MetricsSnapshot, _ prefix: String) -> [Double] {
             [metrics.sum("\(prefix)_kafka_sent_bytes"), metrics.sum("\(prefix)_kafka_received_bytes")]

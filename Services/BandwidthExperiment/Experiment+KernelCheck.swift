@@ -1,14 +1,15 @@
 import TCPRelay
 
 extension Experiment {
-    /// For every relay, the kernel's own byte counters of the sockets it accepted (`ss -tin`):
+    /// For every relay, the kernel's own byte counters of the sockets it accepted on each of its
+    /// ports (`ss -tin`):
     /// `bytes_received` is what the clients sent (up), `bytes_sent` what they were sent (down).
     /// The kernel forgets a socket once it is closed, so the count is complete only while every
     /// connection the relay accepted is still open; `connectionsClosed` says how many were not.
     func kernelCounts(_ topology: Topology) async throws -> [String: ExperimentResults.KernelCount] {
         var counts: [String: ExperimentResults.KernelCount] = [:]
         for (name, relay) in topology.relays {
-            guard let port = relay.port, let count = try await kernelCount(relay: relay, port: port) else { continue }
+            guard let count = try await kernelCount(relay: relay) else { continue }
             counts[name] = count
         }
         return counts
@@ -16,12 +17,16 @@ extension Experiment {
 
     /// Reads `ss` between two readings of the relay, until they are equal (no byte moved
     /// meanwhile) or for 3 s; then pairs it with their midpoint.
-    private func kernelCount(relay: TCPRelay, port: UInt16) async throws -> ExperimentResults.KernelCount? {
+    private func kernelCount(relay: any CountingRelay) async throws -> ExperimentResults.KernelCount? {
         var best: ExperimentResults.KernelCount?
         let deadline = ContinuousClock.now + .seconds(3)
         while ContinuousClock.now < deadline {
             let before = relay.statistics
-            guard let sockets = Self.socketCounters(localPort: port) else { return nil }
+            let perPort = relay.listeningPorts.compactMap(Self.socketCounters)
+            guard !perPort.isEmpty else { return nil }
+            let sockets = perPort.reduce(into: (received: UInt64(0), sent: UInt64(0), count: 0)) { sum, one in
+                sum = (sum.received + one.received, sum.sent + one.sent, sum.count + one.count)
+            }
             let after = relay.statistics
             let relayUp = (before.bytesUpstream + after.bytesUpstream) / 2
             let relayDown = (before.bytesDownstream + after.bytesDownstream) / 2

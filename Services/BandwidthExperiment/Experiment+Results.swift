@@ -48,7 +48,7 @@ extension Experiment {
             parameters: .init(store: plan.store.kind.rawValue, perPlant: plan.perPlant, durationSeconds: plan.duration,
                               speed: plan.speed, intensity: plan.intensity, seed: plan.seed, batchIntervalSeconds: plan.interval,
                               batchPeriodSeconds: plan.batchPeriod, watermarkMarginSeconds: plan.watermarkMargin,
-                              fetchWaitMs: plan.fetchWaitMilliseconds, quick: plan.quick, createdBefore: plan.createdBefore,
+                              fetchWaitMs: plan.fetchWaitMilliseconds, kafka: context.brokers.description, quick: plan.quick, createdBefore: plan.createdBefore,
                               runId: plan.runID),
             versions: await RunEnvironment.versions(near: context.binaries),
             machine: RunEnvironment.machine(),

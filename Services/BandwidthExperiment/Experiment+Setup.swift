@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 import TCPRelay
 
 extension Experiment {
@@ -41,10 +42,9 @@ extension Experiment {
     /// Starts the brokers, the relays and every service, and waits until the consumers have
     /// their partitions and each db-synchronizer finished its startup run.
     func startTopology() async throws -> Topology {
-        let brokerA = try await KafkaBroker.start(name: "tansu-a", tansu: context.tansu, logDirectory: context.logDirectory,
-                                                  supervisor: context.supervisor, logger: context.logger)
-        let brokerB = try await KafkaBroker.start(name: "tansu-b", tansu: context.tansu, logDirectory: context.logDirectory,
-                                                  supervisor: context.supervisor, logger: context.logger)
+        let brokerA = try await KafkaBroker.start(name: "tansu-a", source: context.brokers, context: context)
+        let brokerB = try await KafkaBroker.start(name: "tansu-b", source: context.brokers, context: context)
+        if case .external(let host, let port) = context.brokers { deleteTopicsAtExit(from: "\(host):\(port)") }
         var relays: [String: TCPRelay] = [:]
         for name in [Topology.producerAPIRelay] + [Variant.batchFull, .batchIncremental].map(\.sourceRelay)
             + Variant.allCases.map(\.consumerRelay) {
@@ -54,17 +54,19 @@ extension Experiment {
         // Statistics every second instead of 5 s: the independent count needs a fresh report at the end.
         let kafkaStatistics = ["--kafka-property", "statistics.interval.ms=1000"]
 
+        // Topics of the run's own, so a shared cluster's earlier runs are never read.
+        func topics(_ prefix: String) -> [String] { ["--topic-prefix", prefix, "--dead-letter-topic", topicPrefix + "dead-letter"] }
         let imageAPI = try await ServiceEndpoint.start("image-api", executable: "image-api", arguments: [
             "--store-url", url("producer", via: Topology.producerAPIRelay), "--kafka-brokers", brokerA.bootstrap,
-            "--legacy-topic-prefix", Self.legacyPrefix, "--legacy-kafka-brokers", brokerB.bootstrap,
-        ] + kafkaStatistics, context: context)
+            "--legacy-topic-prefix", legacyTopicPrefix, "--legacy-kafka-brokers", brokerB.bootstrap,
+        ] + topics(topicPrefix) + kafkaStatistics, context: context)
         var consumers: [Variant: ServiceEndpoint] = [:]
-        for (variant, broker, prefix) in [(Variant.streamEnvelope, brokerA, ""), (.streamLegacy, brokerB, Self.legacyPrefix)] {
+        for (variant, broker, prefix) in [(Variant.streamEnvelope, brokerA, topicPrefix), (.streamLegacy, brokerB, legacyTopicPrefix)] {
             consumers[variant] = try await ServiceEndpoint.start("consumer-\(variant.role)", executable: "consumer", arguments: [
                 "--store-url", url(variant.role, via: variant.consumerRelay), "--kafka-brokers", broker.bootstrap,
                 "--group-id", "bwexp-\(plan.runID)-\(variant.role)",
                 "--kafka-property", "fetch.wait.max.ms=\(plan.fetchWaitMilliseconds)",
-            ] + (prefix.isEmpty ? [] : ["--topic-prefix", prefix]) + kafkaStatistics, context: context)
+            ] + topics(prefix) + kafkaStatistics, context: context)
         }
         var synchronizers: [Variant: ServiceEndpoint] = [:]
         for variant in [Variant.batchFull, .batchIncremental] {
@@ -85,7 +87,27 @@ extension Experiment {
         return topology
     }
 
-    static let legacyPrefix = "legacy-"
+    /// The run's envelope topics (`<prefix>potato`...) and dead letters; the legacy topics follow
+    /// `legacyTopicPrefix`.
+    var topicPrefix: String { "bwexp-\(plan.runID)-" }
+    var legacyTopicPrefix: String { topicPrefix + "legacy-" }
+
+    /// Deletes the run's topics from an external cluster at exit (a Tansu of the run's own
+    /// holds them in memory). Straight to the cluster: the relays have stopped by then.
+    private func deleteTopicsAtExit(from bootstrap: String) {
+        let prefix = topicPrefix, logger = context.logger
+        context.supervisor.atExit("delete the topics \(prefix)*") {
+            do throws(KafkaError) {
+                let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: [bootstrap], clientID: "bandwidth-experiment"),
+                                           logger: logger)
+                let names = try await admin.topics().map(\.name).filter { $0.hasPrefix(prefix) }
+                try await admin.deleteTopics(names)
+                logger.info("deleted the run's topics", metadata: ["kafka.topics": "\(names.count)"])
+            } catch {
+                logger.warning("cannot delete the run's topics; delete \(prefix)* by hand", metadata: ["error": "\(error)"])
+            }
+        }
+    }
 
     private func startRelay(_ name: String) throws -> TCPRelay {
         let relay = TCPRelay(targetHost: plan.store.host, targetPort: UInt16(plan.store.port), logger: context.logger)

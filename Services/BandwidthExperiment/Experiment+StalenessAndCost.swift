@@ -41,14 +41,15 @@ extension Experiment {
         return try processCost(variant.applier, role: role, before, after, idleEnd, changes: changes)
     }
 
-    /// image-api and the brokers: shared by the stream variants, or the workload's way in.
+    /// image-api and the brokers of the run's own: shared by the stream variants, or the
+    /// workload's way in. An external cluster's processes are not ours to measure.
     func sharedCost(before: Snapshot, after: Snapshot, idleEnd: Snapshot, changes: Int) throws -> [ExperimentResults.ProcessCost] {
-        try [
-            ("image-api", "the shared producer: the workload's API writes, the outbox relay to broker A and the legacy mirror "
-                + "(read-backs, relay) to broker B"),
-            ("tansu-a", "broker A of stream-envelope"),
-            ("tansu-b", "broker B of stream-legacy"),
-        ].map { try processCost($0.0, role: $0.1, before, after, idleEnd, changes: changes) }
+        var processes = [("image-api", "the shared producer: the workload's API writes, the outbox relay to broker A and the legacy mirror "
+                          + "(read-backs, relay) to broker B")]
+        if case .tansu = context.brokers {
+            processes += [("tansu-a", "broker A of stream-envelope"), ("tansu-b", "broker B of stream-legacy")]
+        }
+        return try processes.map { try processCost($0.0, role: $0.1, before, after, idleEnd, changes: changes) }
     }
 
     /// A process's figures over the window (`before` to `after`) and its idle rate (`after` to `idleEnd`).

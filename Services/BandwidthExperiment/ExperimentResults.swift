@@ -14,6 +14,8 @@ struct ExperimentResults: Codable, Sendable {
         var watermarkMarginSeconds: Double
         /// The stream consumers' fetch wait; absent in results of runs before it was a setting (10 ms then).
         var fetchWaitMs: Int?
+        /// The brokers: `tansu` (two of the run's own) or `external host:port`; absent before it was a setting (tansu).
+        var kafka: String?
         var quick: Bool
         var createdBefore: String
         var runId: String

@@ -4,7 +4,7 @@ import Logging
 /// What every step of a run shares: where the binaries are, where logs go, who stops what.
 struct RunContext: Sendable {
     let binaries: URL
-    let tansu: URL
+    let brokers: BrokerSource
     let logDirectory: URL
     let supervisor: Supervisor
     let logger: Logger

@@ -48,7 +48,9 @@ struct RunLaunch {
         }
         let binaries = try command.binDir.map { URL(fileURLWithPath: $0) } ?? Self.ownDirectory()
         context = RunContext(
-            binaries: binaries, tansu: try Self.tansu(command.tansuPath ?? environment["LEAFSYNC_TANSU"], near: binaries),
+            binaries: binaries,
+            brokers: try command.kafkaBrokers.map(BrokerSource.external)
+                ?? .tansu(try Self.tansu(command.tansuPath ?? environment["LEAFSYNC_TANSU"], near: binaries)),
             logDirectory: logDirectory, supervisor: Supervisor(), logger: logger,
             progress: ProgressReporter(workload: .seconds(plan.duration), batchPeriod: .seconds(plan.batchPeriod)))
     }

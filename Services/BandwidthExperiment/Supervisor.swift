@@ -7,11 +7,11 @@ final class Supervisor: @unchecked Sendable {
     // @unchecked: the arrays are read and written only under `lock`.
     private let lock = NSLock()
     private var children: [ChildProcess] = []
-    private var relays: [TCPRelay] = []
+    private var relays: [any CountingRelay] = []
     private var cleanups: [(name: String, run: @Sendable () async -> Void)] = []
 
     func adopt(_ child: ChildProcess) { lock.withLock { children.append(child) } }
-    func adopt(_ relay: TCPRelay) { lock.withLock { relays.append(relay) } }
+    func adopt(_ relay: any CountingRelay) { lock.withLock { relays.append(relay) } }
     /// Registers an asynchronous clean-up (dropping a database) run after processes and relays stop.
     func atExit(_ name: String, _ run: @escaping @Sendable () async -> Void) { lock.withLock { cleanups.append((name, run)) } }
 

@@ -17,8 +17,8 @@ struct Topology: Sendable {
     static let producerAPIRelay = "producer-db-api"
 
     /// Every relay by name, the brokers' included.
-    var relays: [String: TCPRelay] {
-        databaseRelays.merging(["broker-a": brokerA.relay, "broker-b": brokerB.relay]) { first, _ in first }
+    var relays: [String: any CountingRelay] {
+        databaseRelays.mapValues { $0 as any CountingRelay }.merging(["broker-a": brokerA.relay, "broker-b": brokerB.relay]) { first, _ in first }
     }
 
     /// The services whose metrics a snapshot scrapes.
@@ -26,9 +26,9 @@ struct Topology: Sendable {
         [imageAPI, jobs] + Variant.allCases.compactMap { consumers[$0] ?? synchronizers[$0] }
     }
 
-    /// Every long-running process: the services and the brokers.
+    /// Every long-running process: the services and the brokers of the run's own.
     var processes: [ChildProcess] {
-        services.map(\.process) + [brokerA.process, brokerB.process]
+        services.map(\.process) + [brokerA.process, brokerB.process].compactMap { $0 }
     }
 
     /// The service that applies a variant's changes to its consumer DB.
@@ -39,8 +39,8 @@ struct Topology: Sendable {
     /// What a relay sits between, for the report.
     static func between(_ relay: String) -> String {
         switch relay {
-        case "broker-a": "image-api, consumer (envelope) ↔ Tansu A"
-        case "broker-b": "image-api (legacy mirror), consumer (legacy) ↔ Tansu B"
+        case "broker-a": "image-api, consumer (envelope) ↔ broker A"
+        case "broker-b": "image-api (legacy mirror), consumer (legacy) ↔ broker B"
         case producerAPIRelay: "image-api ↔ producer DB"
         case "producer-db-full": "db-synchronizer (full) ↔ producer DB"
         case "producer-db-incremental": "db-synchronizer (incremental) ↔ producer DB"

@@ -24,6 +24,13 @@ public final class KafkaAdmin: Sendable {
         try await onQueue { () throws(KafkaError) in try self.client.createTopics(topics, milliseconds: timeout.milliseconds) }
     }
 
+    /// Deletes `topics` and everything in them; topics that do not exist are skipped.
+    /// - Throws: `KafkaError` for the first topic the broker refused, or `.timedOut`.
+    public func deleteTopics(_ topics: [String], timeout: Duration = .seconds(30)) async throws(KafkaError) {
+        guard !topics.isEmpty else { return }
+        try await onQueue { () throws(KafkaError) in try self.client.deleteTopics(topics, milliseconds: timeout.milliseconds) }
+    }
+
     /// The configuration the brokers report for each of `topics`, by topic name.
     public func topicConfigs(_ topics: [String], timeout: Duration = .seconds(10)) async throws(KafkaError) -> [String: [String: String]] {
         guard !topics.isEmpty else { return [:] }

@@ -15,6 +15,7 @@ final class RelayConnection: @unchecked Sendable {
     let id: UInt64
     private let client: BlockingSocket
     private let target: BlockingSocket
+    private let filter: KafkaAddressFilter?
     private let logger: Logger
     private let counted: @Sendable (Direction, Int) -> Void
     private let finished: @Sendable (RelayConnection) -> Void
@@ -35,13 +36,15 @@ final class RelayConnection: @unchecked Sendable {
     ///   - finished: called once, on a relay thread, after both sockets are closed.
     /// - Parameter threadPrefix: names this connection's threads (`r<relay port>-`), so that
     ///   threads of several relays in one process can be told apart.
-    init(id: UInt64, threadPrefix: String, client: BlockingSocket, target: BlockingSocket, logger: Logger,
+    /// - Parameter filter: sees what goes upstream and may change what goes downstream.
+    init(id: UInt64, threadPrefix: String, client: BlockingSocket, target: BlockingSocket, filter: KafkaAddressFilter?, logger: Logger,
          counted: @escaping @Sendable (Direction, Int) -> Void,
          finished: @escaping @Sendable (RelayConnection) -> Void) {
         self.id = id
         self.threadPrefix = threadPrefix
         self.client = client
         self.target = target
+        self.filter = filter
         self.logger = logger
         self.counted = counted
         self.finished = finished
@@ -106,11 +109,24 @@ final class RelayConnection: @unchecked Sendable {
                     destination.shutdownWrite()
                     break
                 }
-                var sent = 0
-                while sent < count {
-                    let written = try destination.send(UnsafeRawBufferPointer(rebasing: buffer[sent..<count]))
-                    sent += written
-                    counted(direction, written)
+                let received = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+                switch (filter, direction) {
+                case (nil, _):
+                    try send(received, to: destination, direction)
+                case (let filter?, .upstream):
+                    filter.upstream(received)
+                    try send(received, to: destination, direction)
+                case (let filter?, .downstream):
+                    // withUnsafeBytes rethrows untyped: the error comes out as a value.
+                    let failure = filter.downstream(received).withUnsafeBytes { bytes -> TCPRelayError? in
+                        do throws(TCPRelayError) {
+                            try send(bytes, to: destination, direction)
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
+                    if let failure { throw failure }
                 }
             }
         } catch {
@@ -122,6 +138,15 @@ final class RelayConnection: @unchecked Sendable {
             abort()
         }
         pumpEnded()
+    }
+
+    private func send(_ bytes: UnsafeRawBufferPointer, to destination: BlockingSocket, _ direction: Direction) throws(TCPRelayError) {
+        var sent = 0
+        while sent < bytes.count {
+            let written = try destination.send(UnsafeRawBufferPointer(rebasing: bytes[sent...]))
+            sent += written
+            counted(direction, written)
+        }
     }
 
     /// Counts one direction as done; the second to end closes both sockets and reports.

@@ -57,8 +57,8 @@ extension TCPRelay {
         let id = state.nextID
         state.nextID += 1
         let connection = RelayConnection(
-            id: id, threadPrefix: Self.threadPrefix(port: state.boundPort ?? 0), client: client, target: target, logger: logger,
-            counted: { [tally] direction, count in tally.add(count, direction) },
+            id: id, threadPrefix: Self.threadPrefix(port: state.boundPort ?? 0), client: client, target: target, filter: makeFilter?(),
+            logger: logger, counted: { [tally] direction, count in tally.add(count, direction) },
             finished: { [tally] connection in tally.closed(connection.id) })
         // Registered and started under the lock, so block() and stop() always see it with its
         // threads; `finished` takes only the tally's lock, so it may run from here.

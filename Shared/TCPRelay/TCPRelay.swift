@@ -26,6 +26,8 @@ public final class TCPRelay: @unchecked Sendable {
     public let connectTimeout: Duration
 
     let logger: Logger
+    /// Makes the filter of each new connection (`KafkaRelay`'s address rewriting), if any.
+    let makeFilter: (@Sendable () -> KafkaAddressFilter)?
     let tally = RelayTally()
     let lock = NSLock()
     var state = State()
@@ -49,8 +51,15 @@ public final class TCPRelay: @unchecked Sendable {
     ///   - targetPort: its port.
     ///   - connectTimeout: how long connecting to the target may take.
     ///   - logger: where starts, stops, blocks and failures are logged (at `info` or below).
-    public init(listenHost: String = "127.0.0.1", listenPort: UInt16 = 0, targetHost: String, targetPort: UInt16,
-                connectTimeout: Duration = .seconds(5), logger: Logger) {
+    public convenience init(listenHost: String = "127.0.0.1", listenPort: UInt16 = 0, targetHost: String, targetPort: UInt16,
+                            connectTimeout: Duration = .seconds(5), logger: Logger) {
+        self.init(listenHost: listenHost, listenPort: listenPort, targetHost: targetHost, targetPort: targetPort,
+                  connectTimeout: connectTimeout, logger: logger, makeFilter: nil)
+    }
+
+    init(listenHost: String, listenPort: UInt16, targetHost: String, targetPort: UInt16, connectTimeout: Duration,
+         logger: Logger, makeFilter: (@Sendable () -> KafkaAddressFilter)?) {
+        self.makeFilter = makeFilter
         self.listenHost = listenHost
         self.listenPort = listenPort
         self.targetHost = targetHost

@@ -1,4 +1,6 @@
 import Foundation
+import Kafka
+import Logging
 import Testing
 import TestSupport
 
@@ -17,7 +19,7 @@ import TestSupport
     }
 
     /// Runs the quick mode into a fresh folder; returns its exit status, its output and the parsed results.
-    static func runQuick(store: TestStore) async throws -> (status: Int32, output: String, results: [String: Any]?) {
+    static func runQuick(store: TestStore, _ arguments: [String] = []) async throws -> (status: Int32, output: String, results: [String: Any]?) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("leafsync-bandwidth-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let log = folder.appendingPathComponent("runner.log")
@@ -25,7 +27,7 @@ import TestSupport
         let process = try startLoggedProcess(binaries.appendingPathComponent("bandwidth-experiment"), [
             "--quick", "--store", store.rawValue, "--\(store.rawValue)-url", try store.serverURL(),
             "--bin-dir", binaries.path, "--output-dir", folder.path,
-        ], log: log)
+        ] + arguments, log: log)
         // The quick mode's budget is 3 minutes; a minute more before calling it hung.
         let status = try await eventually("bandwidth-experiment --quick to finish", timeout: .seconds(240)) {
             process.isRunning ? nil : process.terminationStatus
@@ -77,6 +79,34 @@ import TestSupport
         Self.expectMeasured(json["shared_cost"] as? [[String: Any]] ?? [], "shared")
         try Self.expectStreamFresherThanBatch(staleness)
         try Self.expectTimelineEndsAtTheTotals(json["timeline"] as? [[String: Any]] ?? [], bytes: bytes, changes: changes)
+    }
+
+    /// The external-broker path against the suite's Tansu, started apart from the runner (it
+    /// advertises its own address, as a cluster in compose or Kubernetes does): every broker
+    /// connection still passes the relays, which librdkafka's own count confirms, and the run
+    /// leaves no topic behind.
+    @Test func quickRunOnAnExternalBrokerCountsEveryHopAndLeavesNoTopic() async throws {
+        let broker = try #require(try TestKafka.brokers().first)
+        let (status, output, results) = try await Self.runQuick(store: .postgres, ["--kafka-brokers", broker])
+        try #require(status == 0, "exit \(status):\n\(output)")
+        let json = try #require(results, "no results.json:\n\(output)")
+        #expect(json["consumer_dbs_equal"] as? Bool == true)
+        let parameters = json["parameters"] as? [String: Any] ?? [:]
+        #expect(parameters["kafka"] as? String == "external \(broker)")
+        for variant in json["variants"] as? [[String: Any]] ?? [] where (variant["name"] as? String)?.hasPrefix("stream") == true {
+            let count = try #require(variant["independent_count"] as? [String: Any], "\(variant["name"] ?? "?") has no independent count")
+            // Bypassing the relay would leave librdkafka's count far above the relay's.
+            #expect((count["deviation"] as? Double ?? 1) < 0.05, "\(variant["name"] ?? "?"): \(count)")
+            #expect((variant["bytes_per_change"] as? Double ?? 0) > 0)
+        }
+        let shared = (json["shared_cost"] as? [[String: Any]] ?? []).compactMap { $0["process"] as? String }
+        #expect(shared == ["image-api"], "an external cluster's processes are not the run's to measure: \(shared)")
+
+        let runID = try #require(parameters["run_id"] as? String)
+        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: [broker], clientID: "bandwidth-tests"),
+                                   logger: Logger(label: "leafsync.tests.bandwidth"))
+        let left = try await admin.topics().map(\.name).filter { $0.hasPrefix("bwexp-\(runID)-") }
+        #expect(left.isEmpty, "the run's topics are still on the broker: \(left)")
     }
 
     /// Samples through the window, never decreasing, the last one taken with the totals' snapshot.

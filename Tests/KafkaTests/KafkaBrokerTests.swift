@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Testing
+import TestSupport
 
 /// Against the real broker the test script starts (Tansu): admin calls the mock cluster lacks,
 /// and a round trip through a real consumer group. Needs librdkafka >= 2.2 at run time.
@@ -12,7 +13,7 @@ struct KafkaBrokerTests {
     private static let consumerProperties = ["session.timeout.ms": "6000"]
 
     private func configuration(_ properties: [String: String] = [:]) throws -> KafkaConfiguration {
-        KafkaConfiguration(bootstrapServers: try Support.brokers(), clientID: "kafka-tests", properties: properties)
+        KafkaConfiguration(bootstrapServers: try TestKafka.brokers(), clientID: "kafka-tests", properties: properties)
     }
 
     @Test func createTopicsMakesMissingTopicsAndAcceptsExistingOnes() async throws {
@@ -72,7 +73,7 @@ struct KafkaBrokerTests {
         let topic = Support.uniqueName("gaps")
         try await KafkaAdmin(configuration: configuration(), logger: Support.logger)
             .createTopics([KafkaNewTopic(name: topic, partitions: 1)])
-        let producer = try TransactionalProducer(brokers: try Support.brokers(), transactionalID: Support.uniqueName("tx"))
+        let producer = try TransactionalProducer(brokers: try TestKafka.brokers(), transactionalID: Support.uniqueName("tx"))
         for round in 0..<3 {
             try producer.commit(["\(round)a", "\(round)b"], to: topic)
         }

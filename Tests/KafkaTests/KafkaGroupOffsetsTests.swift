@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Testing
+import TestSupport
 
 /// Setting a group's start from outside it, against the real broker: where topics end, a
 /// commit on the group's behalf, and a member that then starts exactly there.
@@ -9,7 +10,7 @@ struct KafkaGroupOffsetsTests {
     typealias Support = KafkaTestSupport
 
     private func configuration(_ properties: [String: String] = [:]) throws -> KafkaConfiguration {
-        KafkaConfiguration(bootstrapServers: try Support.brokers(), clientID: "kafka-tests", properties: properties)
+        KafkaConfiguration(bootstrapServers: try TestKafka.brokers(), clientID: "kafka-tests", properties: properties)
     }
 
     /// Sends one message at a time: Tansu reports a partition's end as its last batch's first

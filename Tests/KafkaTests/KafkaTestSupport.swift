@@ -11,22 +11,6 @@ enum KafkaTestSupport {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    struct MissingBroker: Error, CustomStringConvertible {
-        let description = "LEAFSYNC_KAFKA_BROKERS is not set, and CI or LEAFSYNC_REQUIRE_SERVERS requires the "
-            + "broker tests to run: set it to the test broker, e.g. 127.0.0.1:9092"
-    }
-
-    /// `LEAFSYNC_KAFKA_BROKERS`; in CI (or with `LEAFSYNC_REQUIRE_SERVERS`) its absence is a
-    /// failure, never a skip; on a developer machine it falls back to the dev broker.
-    static func brokers() throws -> [String] {
-        let environment = ProcessInfo.processInfo.environment
-        if let brokers = environment["LEAFSYNC_KAFKA_BROKERS"], !brokers.isEmpty {
-            return brokers.split(separator: ",").map(String.init)
-        }
-        if environment["CI"] != nil || environment["LEAFSYNC_REQUIRE_SERVERS"] != nil { throw MissingBroker() }
-        return ["127.0.0.1:9092"]
-    }
-
     /// A producer configuration for the mock cluster, quick to notice brokers coming back.
     static func configuration(_ cluster: KafkaMockCluster, _ properties: [String: String] = [:]) -> KafkaConfiguration {
         KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "kafka-tests",

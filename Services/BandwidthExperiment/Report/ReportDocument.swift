@@ -38,6 +38,7 @@ struct ReportDocument: Sendable {
         The incremental job's watermark margin was \(Fmt.seconds(p.watermarkMarginSeconds)) (by default db-synchronizer's 60 s ÷ \
         speed, the same share of a period as in real timing). Speed does not compress the relays, the broker, the databases or \
         the services' own timing, so stream staleness is real time while batch staleness shrinks with the period.
+        - Brokers: \(p.kafka.flatMap { $0.hasPrefix("external ") ? "an external cluster (\($0.dropFirst(9))), every hop through a relay that rewrites the brokers' advertised addresses" : nil } ?? "two Tansu brokers of the run's own, each advertising its relay").
         - Every consumer DB equal to the producer at the end: \(results.consumerDbsEqual ? "yes" : "NO").
 
         Charts: [bytes per change](\(ReportCharts.bytesPerChange)), [staleness CDF](\(ReportCharts.staleness)), \

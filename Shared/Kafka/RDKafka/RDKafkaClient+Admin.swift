@@ -25,13 +25,24 @@ extension RDKafkaClient {
         } result: { event throws(KafkaError) in
             // The result and its topic results belong to the event.
             var count = 0
-            guard let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count) else { return }
-            for result in UnsafeBufferPointer(start: results, count: count) {
-                let error = rd_kafka_topic_result_error(result)
-                guard error != RD_KAFKA_RESP_ERR_NO_ERROR, error != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS else { continue }
-                let text = rd_kafka_topic_result_error_string(result).map { String(cString: $0) } ?? ""
-                throw KafkaError(error, message: "topic \(String(cString: rd_kafka_topic_result_name(result))): \(text)")
-            }
+            let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count)
+            try Self.checkTopicResults(results, count: count, tolerating: RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
+        }
+    }
+
+    /// Deletes `topics`; a topic that does not exist counts as deleted. Blocks up to about
+    /// `milliseconds`: only from the admin client's queue.
+    /// - Throws: `KafkaError` for the first topic the broker refused to delete, or `.timedOut`.
+    func deleteTopics(_ topics: [String], milliseconds: Int32) throws(KafkaError) {
+        var deletions = topics.map { rd_kafka_DeleteTopic_new($0) }
+        // Like CreateTopics, DeleteTopics copies its arguments.
+        defer { deletions.forEach { rd_kafka_DeleteTopic_destroy($0) } }
+        try adminRequest(RD_KAFKA_ADMIN_OP_DELETETOPICS, "DeleteTopics", milliseconds: milliseconds) { handle, options, queue in
+            rd_kafka_DeleteTopics(handle, &deletions, deletions.count, options, queue)
+        } result: { event throws(KafkaError) in
+            var count = 0
+            let results = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event), &count)
+            try Self.checkTopicResults(results, count: count, tolerating: RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
         }
     }
 
@@ -66,6 +77,19 @@ extension RDKafkaClient {
             }
         }
         return configs
+    }
+
+    /// Throws for the first per-topic result with an error other than `tolerated` (the results
+    /// belong to their event).
+    private static func checkTopicResults(_ results: UnsafeMutablePointer<OpaquePointer?>?, count: Int,
+                                          tolerating tolerated: rd_kafka_resp_err_t) throws(KafkaError) {
+        guard let results else { return }
+        for result in UnsafeBufferPointer(start: results, count: count) {
+            let error = rd_kafka_topic_result_error(result)
+            guard error != RD_KAFKA_RESP_ERR_NO_ERROR, error != tolerated else { continue }
+            let text = rd_kafka_topic_result_error_string(result).map { String(cString: $0) } ?? ""
+            throw KafkaError(error, message: "topic \(String(cString: rd_kafka_topic_result_name(result))): \(text)")
+        }
     }
 
     /// Sends one admin request and reads its single result event on a queue of its own.
