@@ -85,9 +85,16 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
     var mongoURL: String?
 
     func validate() throws {
-        guard intensity > 0, interval > 0, (speed ?? 1) > 0, (duration ?? 1) > 0, (perPlant ?? 1) > 0,
-              sweepIntensity.allSatisfy({ $0 > 0 }), sweepPerPlant.allSatisfy({ $0 > 0 }), sweepInterval.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--intensity, --interval, --speed, --duration, --per-plant and the sweep values must be positive")
+        let reals = [intensity, interval, speed ?? 1] + sweepIntensity + sweepInterval
+        guard reals.allSatisfy({ $0 > 0 && $0.isFinite }), (duration ?? 1) > 0, (perPlant ?? 1) > 0, sweepPerPlant.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--intensity, --interval, --speed, --duration, --per-plant and the sweep values must be positive and finite")
+        }
+        if let kafkaBrokers {
+            do {
+                _ = try BrokerSource.external(kafkaBrokers)
+            } catch {
+                throw ValidationError(error.description)
+            }
         }
         // librdkafka's own bounds for fetch.wait.max.ms are 0...300000; 0 would spin.
         guard ([fetchWaitMs] + sweepFetchWait).allSatisfy({ (1...300_000).contains($0) }) else {

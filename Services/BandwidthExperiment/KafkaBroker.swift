@@ -16,14 +16,21 @@ enum BrokerSource: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Reads `host:port` (one broker of the cluster: the relay learns the others from it).
+    /// Reads `host:port` or `[IPv6]:port`: one broker of the cluster (the relay learns the
+    /// others from it).
     static func external(_ address: String) throws(ExperimentError) -> BrokerSource {
-        let parts = address.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, let port = UInt16(parts[1]), port > 0 else {
-            throw ExperimentError(.configuration, "--kafka-brokers \(address): expected one broker as host:port "
-                                  + "(the relay finds the cluster's other brokers itself)")
+        let invalid = ExperimentError(.configuration, "--kafka-brokers \(address): expected one broker as host:port "
+                                      + "(the relay finds the cluster's other brokers itself)")
+        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]), port > 0 else {
+            throw invalid
         }
-        return .external(host: String(parts[0]), port: port)
+        var host = address[..<colon]
+        if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        guard !host.isEmpty, !host.contains(where: { $0 == "," || $0 == "[" || $0 == "]" || $0 == "/" || $0.isWhitespace }),
+              host.contains(":") == address.hasPrefix("[") else {
+            throw invalid
+        }
+        return .external(host: String(host), port: port)
     }
 }
 
