@@ -57,18 +57,21 @@ struct RunLaunch {
 
     /// Runs the experiment; stops everything it started whatever happens; writes results.json.
     func execute() async -> Result<ExperimentResults, any Error> {
+        let interruption = Interruption.shared
+        guard !interruption.happened else { return .failure(CancellationError()) }
         let work = Task { [plan, context] in try await Experiment(plan: plan, context: context).run() }
-        let interruption = Interruption(first: { work.cancel() }, again: { [supervisor = context.supervisor] in
+        var outcome = await interruption.during(first: { work.cancel() }, again: { [supervisor = context.supervisor] in
             supervisor.killAll()
             exit(130)
-        })
-        let progress = Task { [progress = context.progress] in await progress.follow() }
-        var outcome = await work.result
-        progress.cancel()
-        context.progress.finish()
+        }) {
+            let progress = Task { [progress = context.progress] in await progress.follow() }
+            defer { progress.cancel() }
+            let outcome = await work.result
+            context.progress.finish()
+            await context.supervisor.shutDown()
+            return outcome
+        }
         if interruption.happened { outcome = .failure(CancellationError()) }
-        await context.supervisor.shutDown()
-        interruption.remove()
         if case .success(let results) = outcome {
             do {
                 try write(results)
