@@ -67,6 +67,7 @@ extension Experiment {
             .since(Histogram(metrics(before), "db_synchronization_job_run_duration_seconds"))
         return .init(runs: delta("db_synchronization_job_runs_total"), recordsWritten: delta("db_synchronization_job_records_written_total"),
                      bytesWritten: delta("db_synchronization_job_bytes_written_total"),
+                     storedBytesWritten: delta("db_synchronization_job_stored_bytes_written_total"),
                      meanRunSeconds: duration.count > 0 ? duration.sum / duration.count : nil)
     }
 

@@ -119,7 +119,11 @@ struct ExperimentResults: Codable, Sendable {
     struct BatchFigures: Codable, Sendable {
         var runs: Double
         var recordsWritten: Double
+        /// LIMS JSON with hex data (`db_synchronization_job_bytes_written_total`).
         var bytesWritten: Double
+        /// The same records with the JPEG as bytes (`…_stored_bytes_written_total`); nil in
+        /// results of runs before it was counted.
+        var storedBytesWritten: Double?
         /// Mean of `db_synchronization_job_run_duration_seconds` over the window; nil without runs.
         var meanRunSeconds: Double?
     }

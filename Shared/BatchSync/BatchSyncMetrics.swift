@@ -32,7 +32,7 @@ public final class BatchSyncMetrics: Sendable {
     }
 
     struct PerMode: Sendable {
-        let recordsRead, recordsWritten, recordsApplied, bytesRead, bytesWritten: Counter
+        let recordsRead, recordsWritten, recordsApplied, bytesRead, bytesWritten, storedBytesWritten: Counter
         let duration: Metrics.Timer
         /// Per record a run changed: the end of its page's write minus the record's last change.
         let staleness: Metrics.Timer
@@ -59,7 +59,7 @@ public final class BatchSyncMetrics: Sendable {
             return (mode, PerMode(
                 recordsRead: counter("records_read"), recordsWritten: counter("records_written"),
                 recordsApplied: counter("records_applied"), bytesRead: counter("bytes_read"),
-                bytesWritten: counter("bytes_written"),
+                bytesWritten: counter("bytes_written"), storedBytesWritten: counter("stored_bytes_written"),
                 duration: Metrics.Timer(label: Self.runDurationLabel, dimensions: dimensions, factory: factory),
                 staleness: Metrics.Timer(label: Self.stalenessLabel, dimensions: dimensions, factory: factory),
                 runs: Dictionary(uniqueKeysWithValues: Outcome.allCases.map { outcome in
@@ -75,11 +75,13 @@ public final class BatchSyncMetrics: Sendable {
         perMode[mode]?.bytesRead.increment(by: bytes)
     }
 
-    func wrote(records: Int, bytes: Int, applied: Int, plant: Plant, mode: BatchSyncMode) {
+    /// - Parameter storedBytes: the same records with `data` as bytes (`Image.storedSize`).
+    func wrote(records: Int, bytes: Int, storedBytes: Int, applied: Int, plant: Plant, mode: BatchSyncMode) {
         transferred[plant]?.records.increment(by: records)
         transferred[plant]?.bytes.increment(by: bytes)
         perMode[mode]?.recordsWritten.increment(by: records)
         perMode[mode]?.bytesWritten.increment(by: bytes)
+        perMode[mode]?.storedBytesWritten.increment(by: storedBytes)
         perMode[mode]?.recordsApplied.increment(by: applied)
     }
 

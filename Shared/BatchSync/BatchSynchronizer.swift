@@ -118,7 +118,8 @@ public struct BatchSynchronizer: Sendable {
             report.recordsApplied += applied
             report.bytesWritten += bytes
             report.recordsWrittenByPlant[plant, default: 0] += page.count
-            metrics.wrote(records: page.count, bytes: bytes, applied: applied, plant: plant, mode: settings.mode)
+            metrics.wrote(records: page.count, bytes: bytes, storedBytes: page.reduce(0) { $0 + $1.storedSize }, applied: applied,
+                          plant: plant, mode: settings.mode)
             logger.debug("page copied", metadata: [
                 "image.plant": "\(plant.rawValue)", "sync.page.first_id": "\(page[0].id)", "sync.page.last_id": "\(last.id)",
                 "sync.page.records": "\(page.count)", "sync.page.applied": "\(applied)",

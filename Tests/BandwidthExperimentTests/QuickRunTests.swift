@@ -58,6 +58,11 @@ import TestSupport
             bytes[name] = variant["bytes"] as? Int
             if let count = variant["independent_count"] as? [String: Any] { deviations[name] = count["deviation"] as? Double }
             staleness[name] = variant["staleness"] as? [String: Any]
+            if let batch = variant["batch"] as? [String: Any] {
+                // The JPEG once as bytes, against twice as hex: between half and all of the LIMS JSON size.
+                let stored = batch["stored_bytes_written"] as? Double ?? 0, hex = batch["bytes_written"] as? Double ?? 0
+                #expect(stored > hex / 2 && stored < hex, "\(name): stored \(stored), LIMS JSON \(hex)")
+            }
             Self.expectMeasured([variant["cost"] as? [String: Any] ?? [:]], name)
             hops += variant["hops"] as? [[String: Any]] ?? []
         }

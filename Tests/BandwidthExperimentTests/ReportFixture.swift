@@ -1,9 +1,10 @@
 import Foundation
 @testable import BandwidthExperiment
 
-/// A hand-made results.json small enough to compute the model by hand: T = 10 s, window 100 s,
-/// 50 changes (r = 0.5/s); batch-full wrote 1,000 records of 200 bytes in 10 runs (N = 100,
-/// s = 200); envelope events 100 bytes, legacy 400. `intensity` k multiplies the changes and
+/// A hand-made results.json small enough to compute the model by hand: T = 10 s, runs of 1 s
+/// (a cycle of 11 s), window 100 s, 50 changes (r = 0.5/s); batch-full wrote 1,000 records of
+/// 200 bytes stored (400 as LIMS JSON with hex) in 10 runs (N = 100, s = 200); envelope events
+/// 100 bytes, legacy 400. `intensity` k multiplies the changes and
 /// everything that follows them (stream and incremental bytes), not full batch: a sweep's point.
 enum ReportFixture {
     static func results(intensity k: Int = 1) throws -> ExperimentResults {
@@ -26,7 +27,8 @@ enum ReportFixture {
                         stalenessBounds: [0.01, 0.05, 0.1], cumulative: [10, 45, 50]),
                 variant("batch-full", bytes: 200_000, payload: ("db-synchronizer-full db_synchronization_job_bytes_written_total", 200_000),
                         stalenessBounds: [1, 5, 10], cumulative: [5, 25, 50],
-                        batch: ["runs": 10, "records_written": 1_000, "bytes_written": 200_000, "mean_run_seconds": 1]),
+                        batch: ["runs": 10, "records_written": 1_000, "bytes_written": 400_000, "stored_bytes_written": 200_000,
+                                "mean_run_seconds": 1]),
                 variant("batch-incremental", bytes: 20_000 * k, payload: ("db-synchronizer-incremental db_synchronization_job_bytes_written_total", 10_000 * Double(k)),
                         stalenessBounds: [1, 5, 10], cumulative: [5, 25, 50],
                         batch: ["runs": 10, "records_written": 50 * k, "bytes_written": 10_000 * k, "mean_run_seconds": 0.5]),

@@ -3,7 +3,8 @@ import ImageModel
 import TestSupport
 import Testing
 
-/// The size metric is the LIMS JSON size, computed without writing the hex.
+/// The size metric is the LIMS JSON size, computed without writing the hex; the stored size
+/// counts the JPEG once, as bytes.
 @Suite struct TransferSizeTests {
     @Test(arguments: [0, 1, 17, 40_000])
     func theTransferSizeIsTheLIMSJSONSize(dataBytes: Int) {
@@ -12,6 +13,7 @@ import Testing
                               percentage: 0.123456789, updatedAt: .some(nil))
         for image in [plain, full] {
             #expect(image.transferSize == image.jsonBytes.count)
+            #expect(image.storedSize == image.jsonBytes.count - dataBytes)
         }
     }
 }

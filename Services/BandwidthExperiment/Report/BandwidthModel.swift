@@ -1,7 +1,9 @@
 /// The analytic model (issue 5, "The model"): bytes each variant moves, from `ModelInputs` alone.
-/// Batch full reads and writes all N·s every run; incremental reads and writes each changed
-/// record once (no coalescing, at most N per run); stream carries r·e on each of its three hops
-/// (producer → broker, broker → consumer, consumer → its DB) plus f, what it moves when idle.
+/// A batch run starts T after the previous one ended, so runs come every T + run time. Batch
+/// full reads and writes all N·s every run; incremental reads and writes each changed record
+/// once (no coalescing, at most N per run); stream carries each event e twice (producer →
+/// broker → consumer) and then writes the change to its DB (the envelope's fields, about e; a
+/// legacy message's whole record, s), plus f, what it moves when idle.
 struct BandwidthModel: Sendable {
     let inputs: ModelInputs
 
@@ -13,16 +15,22 @@ struct BandwidthModel: Sendable {
         var rates: [Double]
     }
 
-    static let streamHops = 3.0
-
     /// Bytes per hour at change rate `rate` (changes/s), for this run's N, s, e, f and T.
     func bytesPerHour(_ variant: Variant, rate: Double) -> Double {
         let i = inputs
         switch variant {
-        case .batchFull: return 3600 / i.period * 2 * i.records * i.recordSize
-        case .batchIncremental: return 3600 * 2 * i.recordSize * min(rate, i.records / i.period)
-        case .streamEnvelope, .streamLegacy: return 3600 * (idleRate(variant) + Self.streamHops * eventSize(variant) * rate)
+        case .batchFull: return 3600 / cycle * 2 * i.records * i.recordSize
+        case .batchIncremental: return 3600 * 2 * i.recordSize * min(rate, i.records / cycle)
+        case .streamEnvelope, .streamLegacy: return 3600 * (idleRate(variant) + perChange(variant) * rate)
         }
+    }
+
+    /// Seconds from one batch run's start to the next: the period T, then the run itself.
+    var cycle: Double { inputs.period + (inputs.runSeconds ?? 0) }
+
+    /// A stream's bytes per change: the event to the broker and from it, then the DB write.
+    func perChange(_ stream: Variant) -> Double {
+        2 * eventSize(stream) + (stream == .streamEnvelope ? inputs.envelopeEventSize : inputs.recordSize)
     }
 
     /// The bytes the model predicts for the run's window.
@@ -42,16 +50,16 @@ struct BandwidthModel: Sendable {
         stream == .streamEnvelope ? inputs.envelopeIdleRate : inputs.legacyIdleRate
     }
 
-    /// Stream f + 3·e·r against full 2·N·s/T: one crossing, if f is below full's rate. Against
-    /// incremental 2·s·r (until it saturates at r = N/T and equals full): where f + 3·e·r = 2·s·r
-    /// below saturation (only if 3·e < 2·s), and full's crossing above it.
+    /// Stream f + c·r (c its bytes per change) against full 2·N·s per cycle: one crossing, if f is
+    /// below full's rate. Against incremental 2·s·r (until it saturates at N per cycle and equals
+    /// full): where f + c·r = 2·s·r below saturation (only if c < 2·s), and full's crossing above it.
     func crossover(_ stream: Variant, _ batch: Variant) -> Crossover {
-        let e = eventSize(stream), f = idleRate(stream), i = inputs
-        let full = 2 * i.records * i.recordSize / i.period
-        let withFull = e > 0 && full > f ? (full - f) / (Self.streamHops * e) : nil
+        let c = perChange(stream), f = idleRate(stream), i = inputs
+        let full = 2 * i.records * i.recordSize / cycle
+        let withFull = c > 0 && full > f ? (full - f) / c : nil
         guard batch == .batchIncremental else { return Crossover(stream: stream, batch: batch, rates: withFull.map { [$0] } ?? []) }
-        let saturation = i.records / i.period
-        let slope = 2 * i.recordSize - Self.streamHops * e
+        let saturation = i.records / cycle
+        let slope = 2 * i.recordSize - c
         let below = slope > 0 && f > 0 ? f / slope : nil
         let rates = [below.flatMap { $0 <= saturation ? $0 : nil }, withFull.flatMap { $0 >= saturation ? $0 : nil }]
         return Crossover(stream: stream, batch: batch, rates: rates.compactMap { $0 })
@@ -86,16 +94,21 @@ struct BandwidthModel: Sendable {
 
     /// The DB size N at which full batch moves as many bytes as `stream` at `rate`.
     func recordsMatching(_ stream: Variant, rate: Double) -> Double {
-        inputs.recordSize > 0 ? inputs.period * bytesPerHour(stream, rate: rate) / 3600 / (2 * inputs.recordSize) : 0
+        inputs.recordSize > 0 ? cycle * bytesPerHour(stream, rate: rate) / 3600 / (2 * inputs.recordSize) : 0
     }
 
-    /// Batch's expected mean staleness: half a period waiting for the run, plus the run.
-    var batchMeanStaleness: Double { inputs.period / 2 + (inputs.runSeconds ?? 0) }
+    /// Batch's expected mean staleness: half a cycle waiting for the next run, plus the run.
+    var batchMeanStaleness: Double { cycle / 2 + (inputs.runSeconds ?? 0) }
 
-    /// The period at which batch's mean staleness equals `target` (e.g. stream's p99); nil when
-    /// one run alone takes longer.
+    /// The period T at which batch's mean staleness equals `target` (e.g. stream's p99): from
+    /// target = (T + run) ÷ 2 + run. Nil when the runs alone take longer.
     func periodMatching(staleness target: Double) -> Double? {
-        let period = 2 * (target - (inputs.runSeconds ?? 0))
+        let period = 2 * target - 3 * (inputs.runSeconds ?? 0)
         return period > 0 ? period : nil
+    }
+
+    /// Full batch's bytes per hour at period `period` instead of this run's.
+    func fullBatchBytesPerHour(period: Double) -> Double {
+        3600 / (period + (inputs.runSeconds ?? 0)) * 2 * inputs.records * inputs.recordSize
     }
 }

@@ -8,8 +8,10 @@ struct ModelInputs: Sendable, Equatable {
     var changes: Double
     /// N: records in the producer DB (what a full run writes).
     var records: Double
-    /// s: LIMS JSON bytes per record, as the batch job counts them.
+    /// s: bytes per record, the JPEG as bytes as the wire carries it (LIMS JSON with hex data,
+    /// twice as large, in results of runs before the batch job counted both; `recordSizeIsHex`).
     var recordSize: Double
+    var recordSizeIsHex = false
     /// e: payload bytes per change event, envelope and legacy.
     var envelopeEventSize: Double
     var legacyEventSize: Double
@@ -36,10 +38,18 @@ extension ModelInputs {
         var notes = ["T = batch interval ÷ speed = \(Fmt.seconds(results.parameters.batchIntervalSeconds)) ÷ \(Fmt.number(results.parameters.speed))",
                      "e = image-api's image_api_image_size{format} ÷ changes"]
         let records: Double, size: Double
+        var hex = true
         if let full = results.variant(.batchFull)?.batch, full.runs > 0, full.recordsWritten > 0 {
             records = full.recordsWritten / full.runs
-            size = full.bytesWritten / full.recordsWritten
-            notes.append("N = batch-full's records_written ÷ runs; s = its bytes_written ÷ records_written")
+            if let stored = full.storedBytesWritten, stored > 0 {
+                size = stored / full.recordsWritten
+                hex = false
+                notes.append("N = batch-full's records_written ÷ runs; s = its stored_bytes_written (the JPEG as bytes) ÷ records_written")
+            } else {
+                size = full.bytesWritten / full.recordsWritten
+                notes.append("N = batch-full's records_written ÷ runs; s = its bytes_written ÷ records_written (LIMS JSON with "
+                    + "hex data: this run predates the stored-bytes count, so s is about twice what the wire carries)")
+            }
         } else {
             // Older results lack the batch counts: N from the seed and the net creates (mean over
             // the window), s from batch-full's bytes written over the runs the schedule implies.
@@ -55,7 +65,7 @@ extension ModelInputs {
             notes.append("f = a stream's relay bytes per second over the idle window after the catch-up (nothing to sync)")
         }
         self.init(period: period, window: results.windowSeconds, changes: changes, records: records, recordSize: size,
-                  envelopeEventSize: perChange(payload(.streamEnvelope, "image_api_image_size")),
+                  recordSizeIsHex: hex, envelopeEventSize: perChange(payload(.streamEnvelope, "image_api_image_size")),
                   legacyEventSize: perChange(payload(.streamLegacy, "image_api_image_size")),
                   runSeconds: results.variant(.batchFull)?.batch?.meanRunSeconds,
                   envelopeIdleRate: idle(.streamEnvelope), legacyIdleRate: idle(.streamLegacy), notes: notes)

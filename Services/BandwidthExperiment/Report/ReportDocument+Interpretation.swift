@@ -7,8 +7,8 @@ extension ReportDocument {
         }
         let match = envelope?.staleness.p99UpperBoundSeconds.flatMap(model.periodMatching(staleness:))
         let staleness = match.map { period in
-            "batch's mean (T/2 + run) reaches the envelope's p99 only at T ≈ \(Fmt.seconds(period)), where full batch "
-                + "would move \(Fmt.bytes(3600 / period * 2 * i.records * i.recordSize))/h"
+            "batch's mean ((T + run)/2 + run) reaches the envelope's p99 only at T ≈ \(Fmt.seconds(period)), where full batch "
+                + "would move \(Fmt.bytes(model.fullBatchBytesPerHour(period: period)))/h"
         } ?? "no batch period reaches the envelope's p99: one run alone (\(Fmt.seconds(i.runSeconds ?? 0))) takes longer"
         let perHour = model.bytesPerHour(.streamEnvelope, rate: rate)
         let fixedShare = perHour > 0 ? 3600 * i.envelopeIdleRate / perHour : 0
@@ -29,7 +29,8 @@ extension ReportDocument {
         **Is the stream path scalable, and how?** Its bytes do not depend on the DB size N: a fixed \
         f = \(Fmt.bytes(i.envelopeIdleRate))/s (measured idle: the consumer's fetch polling, every 10 ms because Tansu \
         holds a fetch for its whole wait; a broker that answers a waiting fetch when data arrives, as Kafka does, allows a \
-        far longer wait) plus 3 · e = \(Fmt.bytes(3 * i.envelopeEventSize)) per change for the envelope. Here that is \
+        far longer wait) plus 3 · e = \(Fmt.bytes(model.perChange(.streamEnvelope))) per change for the envelope (to the broker, \
+        from it, into the DB). Here that is \
         \(Fmt.bytes(envelope?.bytesPerChange ?? 0)) per change measured, \(Int((fixedShare * 100).rounded()))% of \
         it the fixed part at \(Fmt.number(rate)) changes/s. Its consumer needs \
         \(Fmt.number(envelope?.cost.vcpuPerThousandChangesPerSecondAboveIdle ?? 0)) vCPU per 1,000 changes/s above idle \
@@ -39,11 +40,11 @@ extension ReportDocument {
 
         \(Fmt.table(["Variant", "this run (\(Fmt.number(rate)) changes/s)", "10×", "100×"], growth))
 
-        Full batch does not grow with the rate (it copies N · s every T whatever changes); incremental and stream grow \
+        Full batch does not grow with the rate (it copies N · s every cycle whatever changes); incremental and stream grow \
         linearly until incremental saturates at N records per run.
 
         **How close can batch get to stream?** On bytes, incremental comes closest: 2 · s per change against the \
-        envelope's f plus 3 · e per change (\(Fmt.number(2 * i.recordSize / max(3 * i.envelopeEventSize, 1)))× the \
+        envelope's f plus 3 · e per change (\(Fmt.number(2 * i.recordSize / max(model.perChange(.streamEnvelope), 1)))× the \
         per-change part), so by the model: \(model.cheaper(model.crossover(.streamEnvelope, .batchIncremental))). \
         On staleness, \(staleness).
 

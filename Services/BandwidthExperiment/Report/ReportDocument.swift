@@ -71,7 +71,7 @@ struct ReportDocument: Sendable {
                     Variant(rawValue: v.name)?.isStream == false ? Fmt.seconds(model.batchMeanStaleness) : "—"]
         }
         return "## Staleness (measured)\n\n![staleness CDF](\(ReportCharts.staleness))\n\n"
-            + Fmt.table(["Variant", "Changes", "p50", "p95", "p99", "max", "mean", "model mean (T/2 + run)"], rows)
+            + Fmt.table(["Variant", "Changes", "p50", "p95", "p99", "max", "mean", "model mean ((T + run)/2 + run)"], rows)
             + "\n\nQuantiles are histogram bucket upper bounds (\"p99 ≤\"); means are exact. Batch rows exclude the "
             + "runner's early catch-up run. The model's batch mean uses a run time of "
             + (model.inputs.runSeconds.map(Fmt.seconds) ?? "0 (not recorded in these results)") + "."

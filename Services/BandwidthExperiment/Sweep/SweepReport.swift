@@ -98,7 +98,7 @@ struct SweepReport: Sendable {
         base.model.crossover(stream, batch).rates.first.map { ($0, base.model.bytesPerHour(stream, rate: $0)) }
     }
 
-    /// Stream = full where N = (f + 3·e·r)·T ÷ (2·s), at the base run's r, e, f, s and T;
+    /// Stream = full where N = (f + c·r)·cycle ÷ (2·s), at the base run's r, e, f, s and cycle;
     /// incremental does not depend on N (below saturation), so it has no crossing on this axis.
     private func modelSizeCrossing(_ stream: Variant, _ batch: Variant) -> (x: Double, y: Double)? {
         let rate = base.model.inputs.changeRate
