@@ -21,6 +21,8 @@ struct FrontierReport: Sendable {
         let run: String
         /// What the run's model predicts for it.
         let modelBytesPerHour: Double
+        /// Why measured and model differ by more than `ModelComparison.tolerance`; nil within it.
+        var modelGap: String? = nil
 
         var settingText: String {
             variant.isStream ? "fetch wait \(Int(setting)) ms" : "every \(Fmt.seconds(setting))"
@@ -63,7 +65,8 @@ struct FrontierReport: Sendable {
                     let setting = variant.isStream ? Double(run.fetchWaitMilliseconds) : run.results.parameters.batchPeriodSeconds
                     let window = run.results.windowSeconds
                     return Point(variant: variant, setting: setting, bytesPerHour: run.bytesPerHour(variant), p99: p99, run: run.label,
-                                 modelBytesPerHour: window > 0 ? run.model.predictedBytes(variant) / window * 3600 : 0)
+                                 modelBytesPerHour: window > 0 ? run.model.predictedBytes(variant) / window * 3600 : 0,
+                                 modelGap: ModelComparison(variant, model: run.model, results: run.results).reason)
                 }
             }
             levels.append(Level(intensity: intensity, rate: group.map(\.rate).reduce(0, +) / Double(group.count), points: points,
@@ -123,6 +126,10 @@ struct FrontierReport: Sendable {
         bytes and the delivery delay) and the batch period. Every run measured all four variants at one \
         setting of each knob; below, for each staleness budget (p99), the cheapest variant measured \
         within it. Lower and further left is better; a budget no point meets says "none measured".
+
+        ## The answer
+
+        \(levels.map { "- **\(Fmt.factor($0.intensity))× (\(Fmt.number($0.rate)) changes/s).** " + summary($0) }.joined(separator: "\n"))
         """]
         for level in levels {
             let rows: [[String]] = level.answers(Self.budgets).map { budget, best in
@@ -159,6 +166,8 @@ struct FrontierReport: Sendable {
 
             \(Fmt.table(["Variant", "Setting", "Staleness p99", "Bytes per hour", "Model", "Measured vs model", "Run"], points))
 
+            \(modelAgreement(level))
+
             **A model, not a measurement: the envelope stream on Apache Kafka.** Tansu holds a fetch \
             for about its whole wait even when data arrives, so its wait sets the stream's staleness \
             and, through the fetches per second, its polling bytes. Apache Kafka answers a waiting \
@@ -171,6 +180,15 @@ struct FrontierReport: Sendable {
             """)
         }
         return sections.joined(separator: "\n\n") + "\n"
+    }
+
+    /// How many points the model meets within the tolerance, and why it misses the others.
+    func modelAgreement(_ level: Level) -> String {
+        let missed = level.points.filter { $0.modelGap != nil }
+        let within = "\(level.points.count - missed.count) of \(level.points.count) points within "
+            + "\(Int(ModelComparison.tolerance * 100))% of their run's model."
+        return missed.isEmpty ? within
+            : within + " The others:\n\n" + missed.map { "- \($0.variant.rawValue), \($0.settingText): \($0.modelGap ?? "")" }.joined(separator: "\n")
     }
 
     /// The answer in words: what is cheapest for the tightest budgets, and from which budget on
