@@ -135,7 +135,8 @@ public struct ReplicaPlan: Sendable {
     private mutating func plan(_ change: IncomingChange, index: Int, into entry: inout Pending) -> ChangeOutcome {
         switch change {
         case .event(let event):
-            if case .removal(let version) = event.payload {
+            switch event.payload {
+            case .removal(let version):
                 // Exactly the version `verify` saw: a record that changed since, or is gone, stays.
                 guard entry.version == version else { return .stale }
                 // The DB then holds this version or an older one: the removal takes any up to
@@ -144,9 +145,8 @@ public struct ReplicaPlan: Sendable {
                 entry = Pending(early: entry.early)
                 entry.removed = removed
                 return .applied
-            }
-            if let version = entry.version, version >= event.version { return .stale }
-            switch event.payload {
+            case _ where entry.version.map { $0 >= event.version } ?? false:
+                return .stale
             case .record(let image):
                 entry.record = image
                 entry.patch = nil
@@ -162,8 +162,6 @@ public struct ReplicaPlan: Sendable {
                     return .waiting
                 }
                 Self.apply(event, to: &entry)
-            case .removal:
-                return .stale
             }
         case .legacy(_, var image):
             if let last = entry.lastChangedAt, image.lastChangedAt <= last { return .stale }
