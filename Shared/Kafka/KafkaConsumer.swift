@@ -46,14 +46,14 @@ public final class KafkaConsumer: Sendable {
         let continuity = Locked(OffsetContinuity(grace: gapGrace))
         self.continuity = continuity
         self.gapObserved = gapObserved
-        // A partition that moves starts afresh: its next messages are not a gap.
+        // A partition that moves starts afresh, from the group's committed offset.
         let tracked = KafkaRebalanceHandler(
             partitionsAssigned: { partitions in
-                continuity.withLock { $0.forget(partitions) }
+                continuity.withLock { $0.forget(partitions, assigned: true) }
                 rebalance.partitionsAssigned(partitions)
             },
             partitionsRevoking: { partitions in
-                continuity.withLock { $0.forget(partitions) }
+                continuity.withLock { $0.forget(partitions, assigned: false) }
                 return rebalance.partitionsRevoking(partitions)
             })
         client = try RDKafkaClient(kind: .consumer, properties: properties, callbacks: RDKafkaCallbacks(
@@ -97,6 +97,8 @@ public final class KafkaConsumer: Sendable {
     /// outlasted the grace. If not, seeks the partition back to the gap. On the queue.
     private func continues(_ message: KafkaMessage) -> Bool {
         let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+        let unanchored = continuity.withLock { $0.takeUnanchored(arriving: partition) }
+        if !unanchored.isEmpty { anchor(unanchored) }
         let verdict = continuity.withLock { $0.check(partition, offset: message.offset, now: .now) }
         let metadata: (Range<Int64>) -> Logger.Metadata = { missing in
             ["kafka.partition": "\(partition)", "kafka.offsets.missing": "\(missing.lowerBound)...\(missing.upperBound - 1)"]
@@ -128,6 +130,25 @@ public final class KafkaConsumer: Sendable {
                     ["kafka.error": "\(error)"]) { $1 })
             }
             return false
+        }
+    }
+
+    /// Expects each newly assigned partition's first message at the group's committed offset:
+    /// a broker that served a later batch first would otherwise have the consumer start past
+    /// the missing one. One question to the coordinator per assignment; partitions without a
+    /// commit (read from `auto.offset.reset`) and a failed question leave them unchecked. On
+    /// the queue.
+    private func anchor(_ partitions: [KafkaTopicPartition]) {
+        do {
+            let committed = try client.committed(partitions, milliseconds: 5000)
+            continuity.withLock { continuity in
+                for offset in committed {
+                    continuity.expect(KafkaTopicPartition(topic: offset.topic, partition: offset.partition), at: offset.offset)
+                }
+            }
+        } catch {
+            logger.info("could not read the committed offsets of new partitions; their first messages go unchecked",
+                        metadata: ["kafka.partitions": "\(partitions)", "kafka.error": "\(error)"])
         }
     }
 

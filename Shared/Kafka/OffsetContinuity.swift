@@ -10,9 +10,9 @@
 /// missing offset until it fills; one still there after `grace` is real (compaction, a
 /// transaction marker) and is accepted.
 ///
-/// A group member does not check where a partition's first message after an assignment
-/// starts (only the committed offset says, and the first fetch is there already); a reader
-/// that assigns offsets itself does (`expect`).
+/// Where a partition's first message after an assignment must be, only the group's committed
+/// offset says: a group member asks for it when the first message of a new assignment comes
+/// (`takeUnanchored`, then `expect`); a reader that assigns offsets itself knows (`expect`).
 struct OffsetContinuity: Sendable {
     enum Verdict: Equatable {
         case deliver
@@ -34,6 +34,8 @@ struct OffsetContinuity: Sendable {
     let grace: Duration
     private var next: [KafkaTopicPartition: Int64] = [:]
     private var gaps: [KafkaTopicPartition: Gap] = [:]
+    /// Assigned partitions whose next offset is not known yet.
+    private var unanchored: Set<KafkaTopicPartition> = []
 
     init(grace: Duration) {
         self.grace = grace
@@ -64,11 +66,22 @@ struct OffsetContinuity: Sendable {
         gaps[partition] = nil
     }
 
-    /// Forgets `partitions` (assigned or revoked): their next messages start afresh.
-    mutating func forget(_ partitions: [KafkaTopicPartition]) {
+    /// Forgets `partitions` (assigned or revoked): their next messages start afresh. Assigned
+    /// ones wait for an anchor.
+    mutating func forget(_ partitions: [KafkaTopicPartition], assigned: Bool) {
         for partition in partitions {
             next[partition] = nil
             gaps[partition] = nil
         }
+        if assigned { unanchored.formUnion(partitions) } else { unanchored.subtract(partitions) }
+    }
+
+    /// When a message of `partition` comes first since it was assigned: every assigned
+    /// partition still without an anchor, taken (the caller looks up their committed offsets
+    /// and `expect`s them); otherwise none.
+    mutating func takeUnanchored(arriving partition: KafkaTopicPartition) -> [KafkaTopicPartition] {
+        guard unanchored.contains(partition) else { return [] }
+        defer { unanchored = [] }
+        return Array(unanchored)
     }
 }

@@ -98,6 +98,33 @@ struct KafkaBrokerTests {
         #expect(read.map(\.offset) == [0, 1, 3, 4, 6, 7])
     }
 
+    /// A member's first message of a partition must follow the group's committed offset: here
+    /// the commit points at a transaction marker (offset 2), so the first message (3) is past a
+    /// gap, read again for the grace, then accepted; without the check it would pass unseen,
+    /// as a batch a broker served early would.
+    @Test func theFirstMessageAfterAnAssignmentIsCheckedAgainstTheCommittedOffset() async throws {
+        let topic = Support.uniqueName("anchor")
+        try await KafkaAdmin(configuration: configuration(), logger: Support.logger)
+            .createTopics([KafkaNewTopic(name: topic, partitions: 1)])
+        let producer = try TransactionalProducer(brokers: try TestKafka.brokers(), transactionalID: Support.uniqueName("tx"))
+        for round in 0..<2 {
+            try producer.commit(["\(round)a", "\(round)b"], to: topic)
+        }
+        let group = Support.uniqueName("anchor")
+        try await KafkaGroupOffsets.commit([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 2)], groupID: group,
+                                           configuration: configuration(), timeout: .seconds(10), logger: Support.logger)
+        let gaps = Shared<[KafkaOffsetGap]>([])
+        let consumer = try KafkaConsumer(configuration: configuration(Self.consumerProperties), groupID: group, topics: [topic],
+                                         gapGrace: .milliseconds(300), gapObserved: { gaps.value.append($0) }, logger: Support.logger)
+        let messages = try await Support.consume(2, from: consumer)
+        await consumer.close()
+        #expect(messages.map(\.offset) == [3, 4])
+        let partition = KafkaTopicPartition(topic: topic, partition: 0)
+        #expect(gaps.value == [KafkaOffsetGap.Outcome.rereading, .accepted].map {
+            KafkaOffsetGap(partition: partition, missing: 2..<3, outcome: $0)
+        })
+    }
+
     @Test func aJoiningMemberMakesTheFirstCommitBeforeGivingUpPartitions() async throws {
         let topic = Support.uniqueName("rebalance")
         let admin = try KafkaAdmin(configuration: configuration(), logger: Support.logger)

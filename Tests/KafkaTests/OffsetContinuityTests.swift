@@ -64,13 +64,21 @@ import Testing
     }
 
     /// A partition that moves to another consumer and back starts wherever the group's
-    /// committed offset is.
-    @Test func aForgottenPartitionStartsAfresh() {
+    /// committed offset is: revoked, it is forgotten; assigned again, its first message asks
+    /// for the anchor of every partition assigned meanwhile, once.
+    @Test func aForgottenPartitionStartsAfreshFromItsAnchor() {
         var continuity = OffsetContinuity(grace: .seconds(10))
+        let other = KafkaTopicPartition(topic: "potato", partition: 2)
         #expect(continuity.check(partition, offset: 10, now: start) == .deliver)
         #expect(continuity.check(partition, offset: 12, now: start) == .reread(missing: 11..<12, first: true))
-        continuity.forget([partition])
+        continuity.forget([partition], assigned: false)
+        #expect(continuity.takeUnanchored(arriving: partition).isEmpty, "a revoked partition has nothing to anchor")
         #expect(continuity.check(partition, offset: 30, now: start) == .deliver)
-        #expect(continuity.check(partition, offset: 31, now: start) == .deliver)
+        continuity.forget([partition, other], assigned: true)
+        #expect(Set(continuity.takeUnanchored(arriving: other)) == [partition, other])
+        #expect(continuity.takeUnanchored(arriving: partition).isEmpty, "asked once per assignment")
+        continuity.expect(partition, at: 40)
+        #expect(continuity.check(partition, offset: 42, now: start) == .reread(missing: 40..<42, first: true))
+        #expect(continuity.check(other, offset: 5, now: start) == .deliver, "no commit: no anchor, nothing to check")
     }
 }
