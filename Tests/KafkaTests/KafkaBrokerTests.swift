@@ -65,18 +65,25 @@ struct KafkaBrokerTests {
         #expect(read.map { String(decoding: $0.value ?? [], as: UTF8.self) } == (0..<10).map(String.init))
     }
 
+    /// A new one-partition topic holding `rounds` transactions of two messages ("0a", "0b", …),
+    /// each followed by its commit marker: offsets 0 1 [2] 3 4 [5] …
+    func transactionalTopic(_ prefix: String, rounds: Int) async throws -> String {
+        let topic = Support.uniqueName(prefix)
+        try await KafkaAdmin(configuration: configuration(), logger: Support.logger)
+            .createTopics([KafkaNewTopic(name: topic, partitions: 1)])
+        let producer = try TransactionalProducer(brokers: try TestKafka.brokers(), transactionalID: Support.uniqueName("tx"))
+        for round in 0..<rounds {
+            try producer.commit(["\(round)a", "\(round)b"], to: topic)
+        }
+        return topic
+    }
+
     /// Each committed transaction leaves a marker offset the consumer never sees: a gap that
     /// never fills. The consumer reads the partition again from each gap (seeking back, so the
     /// message after it comes again) until the grace passes, then goes on: every message comes
     /// once, in order, and each gap is reported first seen, then accepted.
     @Test func gapsInAPartitionAreReadAgainThenAcceptedAfterTheGrace() async throws {
-        let topic = Support.uniqueName("gaps")
-        try await KafkaAdmin(configuration: configuration(), logger: Support.logger)
-            .createTopics([KafkaNewTopic(name: topic, partitions: 1)])
-        let producer = try TransactionalProducer(brokers: try TestKafka.brokers(), transactionalID: Support.uniqueName("tx"))
-        for round in 0..<3 {
-            try producer.commit(["\(round)a", "\(round)b"], to: topic)
-        }
+        let topic = try await transactionalTopic("gaps", rounds: 3)
         let gaps = Shared<[KafkaOffsetGap]>([])
         let consumer = try KafkaConsumer(configuration: configuration(Self.consumerProperties), groupID: Support.uniqueName("gaps"),
                                          topics: [topic], gapGrace: .milliseconds(300),
@@ -103,13 +110,7 @@ struct KafkaBrokerTests {
     /// gap, read again for the grace, then accepted; without the check it would pass unseen,
     /// as a batch a broker served early would.
     @Test func theFirstMessageAfterAnAssignmentIsCheckedAgainstTheCommittedOffset() async throws {
-        let topic = Support.uniqueName("anchor")
-        try await KafkaAdmin(configuration: configuration(), logger: Support.logger)
-            .createTopics([KafkaNewTopic(name: topic, partitions: 1)])
-        let producer = try TransactionalProducer(brokers: try TestKafka.brokers(), transactionalID: Support.uniqueName("tx"))
-        for round in 0..<2 {
-            try producer.commit(["\(round)a", "\(round)b"], to: topic)
-        }
+        let topic = try await transactionalTopic("anchor", rounds: 2)
         let group = Support.uniqueName("anchor")
         try await KafkaGroupOffsets.commit([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 2)], groupID: group,
                                            configuration: configuration(), timeout: .seconds(10), logger: Support.logger)
