@@ -27,9 +27,9 @@ extension ReportDocument {
         ## Interpretation
 
         **Is the stream path scalable, and how?** Its bytes do not depend on the DB size N: a fixed \
-        f = \(Fmt.bytes(i.envelopeIdleRate))/s (measured idle: the consumer's fetch polling, every 10 ms because Tansu \
-        holds a fetch for its whole wait; a broker that answers a waiting fetch when data arrives, as Kafka does, allows a \
-        far longer wait) plus 3 · e = \(Fmt.bytes(model.perChange(.streamEnvelope))) per change for the envelope (to the broker, \
+        f = \(Fmt.bytes(i.envelopeIdleRate))/s (measured idle: the consumer's fetch polling, a fetch every \
+        \(results.parameters.fetchWaitMs ?? 10) ms because Tansu holds a fetch for its whole wait; a broker that answers a \
+        waiting fetch when data arrives, as Kafka does, allows a far longer wait) plus 3 · e = \(Fmt.bytes(model.perChange(.streamEnvelope))) per change for the envelope (to the broker, \
         from it, into the DB). Here that is \
         \(Fmt.bytes(envelope?.bytesPerChange ?? 0)) per change measured, \(Int((fixedShare * 100).rounded()))% of \
         it the fixed part at \(Fmt.number(rate)) changes/s. Its consumer needs \
