@@ -25,6 +25,32 @@ import Testing
         #expect(try JSONParser.parse(#""\ud83c\udf3f""#) == .string("🌿"))
     }
 
+    /// Runs and escapes in every position: none, only escapes, at either end, back to back,
+    /// between multi-byte characters.
+    @Test(arguments: [
+        (#""""#, ""), (#""plain""#, "plain"), (#""\n""#, "\n"), (#""\"\\\/\b\f\n\r\t""#, "\"\\/\u{08}\u{0C}\n\r\t"),
+        (#""\tstart""#, "\tstart"), (#""end\u0041""#, "endA"), (#""é\u00e9é""#, "ééé"), (#""🌿\ud83c\udf3f🌿x""#, "🌿🌿🌿x"),
+        (#""a\\\\b""#, "a\\\\b"),
+    ])
+    func stringsWithAndWithoutEscapes(json: String, expected: String) throws {
+        #expect(try JSONParser.parse(json) == .string(expected))
+    }
+
+    /// Every string the writer makes (all escapes, control characters, any Unicode) parses back
+    /// to itself, and a long run of escapes parses in one piece.
+    @Test func writtenStringsParseBackToThemselves() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["a", "\"", "\\", "/", "\n", "\u{01}", "\u{1F}", "é", "€", "🌿", " ", "\u{7F}", "\u{2028}"]
+        for length in [0, 1, 2, 7, 64, 1000] {
+            let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            var writer = JSONWriter()
+            writer.string(text)
+            #expect(try JSONParser.parse(writer.bytes) == .string(text), "\(text.debugDescription)")
+        }
+        let escapes = "\"" + String(repeating: "\\n", count: 100_000) + "\""
+        #expect(try JSONParser.parse(escapes) == .string(String(repeating: "\n", count: 100_000)))
+    }
+
     @Test(arguments: [
         "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "+1", ".5", "tru", "nul", "\"abc", "\"\u{01}\"",
         "{\"a\" 1}", "{a:1}", "[1 2]", "1 2", "\"\\x\"", "\"\\ud800\"", "// c\n1", "{\"a\":1,\"a\":2}", "NaN",
