@@ -56,19 +56,30 @@ public struct JSONParser {
         if depth > Self.maxDepth { throw error("JSON nested deeper than \(Self.maxDepth) levels") }
     }
 
+    static let linearKeyLimit = 16
+
     private mutating func parseObject() throws(JSONError) -> JSONValue {
         try enterNesting()
         defer { depth -= 1 }
         index += 1
         var members: [(key: String, value: JSONValue)] = []
-        var keys = Set<String>()
+        // Duplicates are looked for by a scan while the object is small (every event and
+        // request is), by hashing once it grows past `linearKeyLimit`.
+        var keys: Set<String>?
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let key = try parseString()
-            guard keys.insert(key).inserted else { throw error("duplicate key \"\(key)\"") }
+            let duplicate: Bool
+            if keys == nil, members.count < Self.linearKeyLimit {
+                duplicate = members.contains { $0.key == key }
+            } else {
+                if keys == nil { keys = Set(members.map(\.key)) }
+                duplicate = !keys!.insert(key).inserted
+            }
+            guard !duplicate else { throw error("duplicate key \"\(key)\"") }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1

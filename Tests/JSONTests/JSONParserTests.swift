@@ -1,4 +1,4 @@
-import JSON
+@testable import JSON
 import Testing
 
 @Suite struct JSONParserTests {
@@ -57,6 +57,21 @@ import Testing
     ])
     func rejectsInvalidDocuments(text: String) {
         #expect(throws: JSONError.self) { try JSONParser.parse(text) }
+    }
+
+    /// Duplicate keys are refused however large the object: found by a scan while it is small,
+    /// by hashing past `linearKeyLimit`, also for a key first seen before the switch.
+    @Test(arguments: [2, JSONParser.linearKeyLimit - 1, JSONParser.linearKeyLimit, JSONParser.linearKeyLimit + 1, 200])
+    func duplicateKeysAreRefusedAtAnySize(keys: Int) throws {
+        let distinct = (0..<keys).map { "\"k\($0)\":\($0)" }
+        let object = try JSONParser.parse("{" + distinct.joined(separator: ",") + "}")
+        guard case .object(let members) = object else { Issue.record("not an object"); return }
+        #expect(members.count == keys)
+        for repeated in [0, keys / 2, keys - 1] {
+            #expect(throws: JSONError.self, "k\(repeated) again after \(keys) keys") {
+                try JSONParser.parse("{" + (distinct + ["\"k\(repeated)\":0"]).joined(separator: ",") + "}")
+            }
+        }
     }
 
     @Test func rejectsInvalidUTF8() {
