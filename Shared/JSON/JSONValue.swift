@@ -58,7 +58,10 @@ public struct JSONNumber: Sendable, Equatable {
     }
 
     /// True when the literal is written as an integer (it may still be out of Int64's range).
-    public var isIntegerLiteral: Bool { !text.contains { $0 == "." || $0 == "e" || $0 == "E" } }
+    public var isIntegerLiteral: Bool {
+        // By UTF-8 byte: walking Characters (grapheme clusters) costs several times more.
+        !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+    }
 
     /// True when the value is a whole number, however written (`3`, `3.0`, `3e2`).
     public var isWholeNumber: Bool { isIntegerLiteral || double == double.rounded() }
