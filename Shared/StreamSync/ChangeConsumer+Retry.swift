@@ -4,10 +4,11 @@ import ServiceLifecycle
 extension ChangeConsumer {
     /// Runs `body` until it succeeds. After a failure it pauses the assigned partitions, marks
     /// the service not ready, and waits with capped exponential backoff — polling meanwhile,
-    /// which keeps the group membership alive and serves rebalances; messages of partitions
-    /// assigned meanwhile are collected in `polled`. On success it resumes and reports ready.
+    /// which keeps the group membership alive and serves rebalances; the batch polled ahead and
+    /// then messages of partitions assigned meanwhile are collected in `polled`, in that order.
+    /// On success it resumes and reports ready.
     /// - Throws: `CancellationError` when shutdown begins while waiting (nothing is committed).
-    func retryingWhileDown<T>(_ what: String, polled: inout [KafkaMessage],
+    func retryingWhileDown<T>(_ what: String, polled: inout [KafkaMessage], lookahead: Lookahead,
                               _ body: () async throws -> T) async throws -> T {
         var backoff = Backoff()
         var failing = false
@@ -40,6 +41,7 @@ extension ChangeConsumer {
                 logger.warning("\(what) failed, partitions paused, retrying", metadata: [
                     "error": "\(error)", "retry.in": "\(delay)",
                 ])
+                polled += try await lookahead.drain()
                 polled += try await consumer.poll(maxMessages: batching.maxMessages, maxBytes: batching.maxBatchBytes, timeout: delay)
             }
         }

@@ -111,43 +111,49 @@ public final class ChangeConsumer: Service, Sendable {
         defer { statistics.cancel() }
         var carried: [KafkaMessage] = []
         var waitingChecked: ContinuousClock.Instant?
+        let lookahead = Lookahead()
         // Graceful shutdown ends the loop between batches: the batch in hand is applied and
-        // committed first.
+        // committed first; one polled ahead is left to be delivered again.
         while !Task.isShuttingDownGracefully {
             if waitingChecked.map({ ContinuousClock.now - $0 >= waitingCheckInterval }) ?? true {
                 waitingChecked = .now
                 await settleWaiting()
             }
-            var batch = carried
-            carried = []
-            if batch.isEmpty {
-                batch = try await consumer.poll(maxMessages: batching.maxMessages, maxBytes: batching.maxBatchBytes,
-                                                timeout: batching.maxWait)
+            let batch: PolledBatch
+            if !carried.isEmpty {
+                batch = decoded(carried)
+                carried = []
+            } else if let ahead = try await lookahead.take() {
+                batch = ahead
+            } else {
+                batch = try await pollDecoded()
             }
             guard !batch.isEmpty else { continue }
+            lookahead.start(self)
             do {
-                carried = try await process(batch)
+                carried = try await process(batch, lookahead: lookahead)
             } catch is CancellationError {
                 break
             }
         }
+        _ = try? await lookahead.take()
         await commitPending(waitForAcknowledgement: true)
         await consumer.close()
         logger.info("consumer stopped, offsets committed, group left")
     }
 
     /// Applies one batch and commits it; returns messages polled meanwhile (while waiting for
-    /// the DB) for the next batch.
-    func process(_ batch: [KafkaMessage]) async throws -> [KafkaMessage] {
+    /// the DB, the batch ahead first) for the next batch.
+    func process(_ batch: PolledBatch, lookahead: Lookahead) async throws -> [KafkaMessage] {
         let start = ContinuousClock.now
-        let received = Timestamp.currentMicroseconds()
+        let received = batch.receivedAt
         var polledMeanwhile: [KafkaMessage] = []
         var changes: [IncomingChange] = []
         var sources: [KafkaMessage] = []
         var dead: [DeadLetter] = []
-        for message in batch {
+        for (message, decoded) in zip(batch.messages, batch.decoded) {
             metrics.consumed(message)
-            switch decode(message) {
+            switch decoded {
             case .success(let change):
                 changes.append(change)
                 sources.append(message)
@@ -157,7 +163,7 @@ public final class ChangeConsumer: Service, Sendable {
             }
         }
         let sourced = zip(changes, sources).map { ReplicaApplier.Sourced(change: $0, message: $1) }
-        let outcomes = try await retryingWhileDown("apply", polled: &polledMeanwhile) {
+        let outcomes = try await retryingWhileDown("apply", polled: &polledMeanwhile, lookahead: lookahead) {
             try await self.applier.apply(sourced, now: .now(), anyWaiting: self.anyWaiting.withLock { $0 })
         }
         if outcomes.contains(.waiting) { anyWaiting.withLock { $0 = true } }
@@ -192,23 +198,27 @@ public final class ChangeConsumer: Service, Sendable {
                 dead.append(DeadLetter(message: message, reason: reason))
             }
         }
-        try await sendDeadLetters(dead, polled: &polledMeanwhile)
-        pending.applied(batch)
+        try await sendDeadLetters(dead, polled: &polledMeanwhile, lookahead: lookahead)
+        pending.applied(batch.messages)
         await commitPending(waitForAcknowledgement: false)
-        metrics.batchSize.record(batch.count)
+        metrics.batchSize.record(batch.messages.count)
         metrics.applyDuration.record(duration: ContinuousClock.now - start)
         return polledMeanwhile
-    }
-
-    private func decode(_ message: KafkaMessage) -> Result<IncomingChange, ImageError> {
-        topics.decode(message, maxMessageBytes: batching.maxMessageBytes)
     }
 
     /// Commits what was applied. Between batches the commit is not waited for: the next batch
     /// need not wait a broker round trip, and a lost commit only means the next one (or a
     /// restart) redelivers changes that are in the DB already, which the version guard makes
     /// stale. At shutdown it is waited for; a failure there is logged.
+    ///
+    /// Offsets of partitions revoked meanwhile (a rebalance served by the poll ahead while a
+    /// batch was being written) are dropped: their new owner starts from what was committed at
+    /// the revocation and redoes the rest, which the version guard makes harmless; committing
+    /// them now could move its commits back.
     private func commitPending(waitForAcknowledgement: Bool) async {
+        if let assigned = try? Set(consumer.assignment()) {
+            _ = pending.take(pending.all.map(\.topicPartition).filter { !assigned.contains($0) })
+        }
         let offsets = pending.all
         guard !offsets.isEmpty else { return }
         do {
