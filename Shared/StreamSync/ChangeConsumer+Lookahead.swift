@@ -44,7 +44,8 @@ extension ChangeConsumer {
     }
 
     func decoded(_ messages: [KafkaMessage]) -> PolledBatch {
-        PolledBatch(messages: messages, decoded: messages.map { topics.decode($0, maxMessageBytes: batching.maxMessageBytes) },
-                    receivedAt: Timestamp.currentMicroseconds())
+        let received = Timestamp.currentMicroseconds()
+        return PolledBatch(messages: messages, decoded: messages.map { topics.decode($0, maxMessageBytes: batching.maxMessageBytes) },
+                           receivedAt: received)
     }
 }
