@@ -155,10 +155,23 @@ public struct ConsumerBootstrap: Sendable {
                       progress: inout ProgressReport) async throws {
         let plant = state.plants[index].plant
         var sizer = PageSizer(budget: settings.pageBytes)
+        // The next page is read while this one is written: two pages in memory at most.
+        var ahead: (page: Task<[Image], any Error>, limit: Int)?
+        defer { ahead?.page.cancel() }
         while !state.plants[index].done {
-            let (afterID, limit) = (state.plants[index].afterID, sizer.limit)
-            let page = try await retrying("read a page of the producer's \(plant.rawValue) records") {
-                try await producer.changedImages(plant: plant, since: nil, afterID: afterID, limit: limit)
+            let afterID = state.plants[index].afterID
+            let page: [Image], limit: Int
+            if let next = ahead {
+                (page, limit) = (try await next.page.value, next.limit)
+                ahead = nil
+            } else {
+                limit = sizer.limit
+                page = try await read(plant, after: afterID, limit: limit)
+            }
+            sizer.observe(page)
+            if page.count == limit, let last = page.last?.id {
+                let nextLimit = sizer.limit
+                ahead = (Task { try await read(plant, after: last, limit: nextLimit) }, nextLimit)
             }
             // A record the consumer DB refuses for good is left out and said; the others go on.
             let refused = page.isEmpty ? [:] : try await retrying("write a page to the consumer DB") {
@@ -169,7 +182,6 @@ public struct ConsumerBootstrap: Sendable {
             state.plants[index].afterID = page.last?.id ?? afterID
             state.plants[index].done = page.count < limit
             try await store(state)
-            sizer.observe(page)
             metrics.copied(refused.isEmpty ? page : page.filter { refused[RecordKey(plant: plant, imageID: $0.id)] == nil },
                            plant: plant, state: state)
             if let figures = progress.after(page.count, state: state) {
@@ -177,6 +189,12 @@ public struct ConsumerBootstrap: Sendable {
                 if let eta = figures.eta { metrics.eta.record(eta) }
             }
             if let pause = progress.pauseForRate() { try await Task.sleep(for: pause) }
+        }
+    }
+
+    private func read(_ plant: Plant, after afterID: Int64, limit: Int) async throws -> [Image] {
+        try await retrying("read a page of the producer's \(plant.rawValue) records") {
+            try await producer.changedImages(plant: plant, since: nil, afterID: afterID, limit: limit)
         }
     }
 
