@@ -38,9 +38,9 @@ struct BandwidthModel: Sendable {
         switch variant {
         // The changes themselves, not the rate capped at N per run: a window's records.
         case .batchIncremental: 2 * inputs.recordSize * inputs.changes
-        // The scheduled runs, and the one the runner starts at the end (the catch-up), which
-        // the window holds too: at a period of a few runs per window it is a large share.
-        case .batchFull: (inputs.window / cycle + 1) * 2 * inputs.records * inputs.recordSize
+        // The runs the job made in the window (counted: at a few runs per window, which of
+        // them fall inside is a large share), else one per cycle and the runner's last.
+        case .batchFull: (inputs.runs ?? inputs.window / cycle + 1) * 2 * inputs.records * inputs.recordSize
         default: bytesPerHour(variant, rate: inputs.changeRate) * inputs.window / 3600
         }
     }

@@ -45,6 +45,11 @@ struct ModelComparison: Sendable {
                 + "\(Fmt.number(runs)) periods: each change is re-read and re-written by up to \(Fmt.number(runs)) runs" + rewritten
         }
         let half = dbHop / max(model.predictedBytes(variant) / 2, 1)
+        if variant == .batchIncremental, ratio < 1, let written = result?.batch?.recordsWritten, written < inputs.changes {
+            return "it wrote \(Fmt.number(written)) records for \(Fmt.number(inputs.changes)) changes "
+                + "(\(Fmt.number(written / max(inputs.changes, 1)))×): a record changed more than once within a period is copied "
+                + "once, where the model counts every change"
+        }
         if ratio < 1 {
             return inputs.recordSizeIsHex
                 ? "the wire carries the JPEG as binary; s counts LIMS JSON with hex data (consumer-DB hop = \(Fmt.number(half))× N·s per run)"

@@ -17,6 +17,8 @@ struct ModelInputs: Sendable, Equatable {
     var legacyEventSize: Double
     /// A full run's mean duration, when recorded.
     var runSeconds: Double?
+    /// Batch-full's runs in the window (scheduled ones and the runner's last), when recorded.
+    var runs: Double?
     /// f: bytes per second each stream moves with nothing to sync (measured idle; 0 if not recorded).
     var envelopeIdleRate: Double = 0
     var legacyIdleRate: Double = 0
@@ -67,7 +69,7 @@ extension ModelInputs {
         self.init(period: period, window: results.windowSeconds, changes: changes, records: records, recordSize: size,
                   recordSizeIsHex: hex, envelopeEventSize: perChange(payload(.streamEnvelope, "image_api_image_size")),
                   legacyEventSize: perChange(payload(.streamLegacy, "image_api_image_size")),
-                  runSeconds: results.variant(.batchFull)?.batch?.meanRunSeconds,
+                  runSeconds: results.variant(.batchFull)?.batch?.meanRunSeconds, runs: results.variant(.batchFull)?.batch?.runs,
                   envelopeIdleRate: idle(.streamEnvelope), legacyIdleRate: idle(.streamLegacy), notes: notes)
     }
 }

@@ -11,7 +11,8 @@ extension ReportDocument {
         \(i.notes.map { "- " + $0 }.joined(separator: "\n"))
 
         A batch run starts T after the previous one ended: a cycle of T + run = \(Fmt.seconds(model.cycle)). Batch full = \
-        (window ÷ cycle + 1) · 2 · N · s (the + 1: the run the runner starts at the end, inside the window); incremental = 2 · s per changed record (read and written once); stream = \
+        runs · 2 · N · s, the runs being the job's own count in the window (one per cycle, and the one the runner starts at \
+        the end); incremental = 2 · s per changed record (read and written once); stream = \
         (f + r · (2 · e + w)) · window: the event to the broker and from it, then the write to its DB, w = e for the \
         envelope (the changed fields) and w = s for legacy (the whole record); f is the consumer's fetch polling and group \
         heartbeats, which go on with nothing to sync.
