@@ -9,6 +9,16 @@
 #     small updates of those records are preloaded, and a restarted consumer (same group)
 #     applies them: updates/s. Rates run from the first applied batch to the last, so the
 #     consumer's startup and group join are left out. RSS: VmHWM of each consumer process.
+#   references (issue 14): in the same run and on the same server, the database's own rate for
+#     the same rows, and each of ours as a fraction of it. After the PostgreSQL creates, their
+#     rows go again into a table like `images` as 500-row INSERT … ON CONFLICT DO UPDATE
+#     statements from psql (a plain libpq client); after the updates, as many patches as
+#     500-row guarded UPDATE … FROM (VALUES …) statements of the consumer's own shape.
+#   bootstrap (PostgreSQL, then MongoDB): `seeder` fills a producer DB with LIMS-size images,
+#     `consumer bootstrap` copies it into a fresh consumer DB (its wall time, startup
+#     included), and the reference copies the same records producer → consumer DB: a COPY
+#     (binary) piped from one psql to another, or for MongoDB a pymongo reader and
+#     insert_many writer in pages of 500.
 #   staleness: image-api (PostgreSQL producer, `seeder --per-plant N` into producer and
 #     consumer DB alike, so updates find their records) and a consumer; a warm-up, then
 #     `sync-bench load --rate R --duration D`; p50/p99 come from the difference of the
@@ -23,7 +33,8 @@
 # exits 0 whatever the figures, non-zero only when something failed to run.
 #
 # Usage: scripts/bench-sync.sh
-# Settings (environment): BENCH_PHASES ("pg mongo staleness"), BENCH_CREATES (20000),
+# Settings (environment): BENCH_PHASES ("pg mongo staleness bootstrap-pg bootstrap-mongo"),
+# BENCH_BOOTSTRAP_RECORDS (6000, LIMS size), BENCH_MONGO_BOOTSTRAP_RECORDS (600), BENCH_CREATES (20000),
 # BENCH_UPDATES (200000), BENCH_MONGO_CREATES (2000), BENCH_MONGO_UPDATES (20000: SecantusDB,
 # a Python server, writes ~1–2k records/s), BENCH_RATE (1000 changes/s), BENCH_DURATION (30 s),
 # BENCH_WARMUP (5 s), BENCH_PER_PLANT (200), BENCH_CONNECTIONS (16, load's connections),
@@ -35,7 +46,9 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LEAFSYNC_ROOT"
 
-PHASES=${BENCH_PHASES:-pg mongo staleness}
+PHASES=${BENCH_PHASES:-pg mongo staleness bootstrap-pg bootstrap-mongo}
+BOOTSTRAP_RECORDS=${BENCH_BOOTSTRAP_RECORDS:-6000}
+MONGO_BOOTSTRAP_RECORDS=${BENCH_MONGO_BOOTSTRAP_RECORDS:-600}
 CREATES=${BENCH_CREATES:-20000}
 UPDATES=${BENCH_UPDATES:-200000}
 MONGO_CREATES=${BENCH_MONGO_CREATES:-2000}
@@ -56,6 +69,9 @@ SCRATCH=${BENCH_SCRATCH_PATH:-.build}
 TARGET_PG_UPDATES=20000
 TARGET_P99_MS=50
 TARGET_RSS_MIB=50
+# Issue 14: ours as a fraction of the database's own rate for the same rows.
+TARGET_PG_RATIO=0.6
+TARGET_MONGO_RATIO=0.8
 
 RUN_ID=$(date +%s)$$
 DB_PREFIX=bench_sync_$RUN_ID
@@ -216,6 +232,7 @@ apply_phase() {
   await_settled "$name-creates" "$creates"
   c_rate=$APPLY_RATE c_peak=$PEAK_KB
   stop_consumer
+  [ "$name" != pg ] || pg_reference_creates "$url" "$creates"
   log "$name: preloading $updates updates"
   "$BIN/sync-bench" preload --kafka-brokers "$LEAFSYNC_KAFKA_BROKERS" --topic-prefix "$prefix" \
     --dead-letter-topic "${prefix}dead-letter" --updates "$updates" --records "$creates" 2>>"$WORK/preload-$name.log" |
@@ -223,6 +240,7 @@ apply_phase() {
   start_consumer "$name" "$url" "$prefix"
   await_settled "$name-updates" "$updates"
   stop_consumer
+  [ "$name" != pg ] || pg_reference_updates "$url" "$updates"
   declare -ga "${name^^}_FIGURES"
   local -n figures=${name^^}_FIGURES
   figures=("$c_rate" "$APPLY_RATE" "$c_peak" "$PEAK_KB" "$BATCH_MEAN" "$APPLY_MS_MEAN" "$load")
@@ -259,6 +277,126 @@ histogram_diff() {
 mean_between() {
   awk -v s1="$(metric "$1" "$3_sum")" -v c1="$(metric "$1" "$3_count")" -v s2="$(metric "$2" "$3_sum")" \
     -v c2="$(metric "$2" "$3_count")" -v scale="$4" -v format="$5" 'BEGIN { printf format, (c2 > c1) ? scale * (s2 - s1) / (c2 - c1) : 0 }'
+}
+
+# ratio OURS REFERENCE: OURS / REFERENCE with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+
+# timed_psql URL FILE: runs FILE's statements with psql; prints the seconds they took.
+timed_psql() {
+  local start
+  start=$(now)
+  psql "$1" -q -v ON_ERROR_STOP=1 -f "$2" >/dev/null || die "psql -f $2 failed"
+  elapsed "$start" "$(now)"
+}
+
+# pg_reference_creates URL COUNT: the applied creates again, into ref_images (like images), as
+# 500-row upserts of the consumer's conflict clause; sets REF_CREATES_RATE. The statements are
+# written by the server itself (format/string_agg), read with a cursor (FETCH_COUNT).
+pg_reference_creates() {
+  local url=$1 count=$2 file=$WORK/ref-creates.sql seconds
+  psql "$url" -qc "CREATE TABLE ref_images (LIKE images INCLUDING ALL)" || die "cannot create ref_images"
+  psql "$url" -At -v ON_ERROR_STOP=1 -v FETCH_COUNT=20 -o "$file" -c "
+    SELECT format('INSERT INTO ref_images (plant, id, camera_id, data, latitude, longitude, created_at, updated_at,
+                   is_active, is_deleted, disease, percentage, version) VALUES %s
+                   ON CONFLICT (plant, id) DO UPDATE SET camera_id = EXCLUDED.camera_id, data = EXCLUDED.data,
+                   latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, created_at = EXCLUDED.created_at,
+                   updated_at = EXCLUDED.updated_at, is_active = EXCLUDED.is_active, is_deleted = EXCLUDED.is_deleted,
+                   disease = EXCLUDED.disease, percentage = EXCLUDED.percentage, version = EXCLUDED.version
+                   WHERE ref_images.version < EXCLUDED.version;',
+                  string_agg(format('(%L, %s, %s, %L::bytea, %s, %s, %L::timestamp, %L::timestamp, %L::bool, %L::bool, %L, %L::float8, %s)',
+                                    plant, id, camera_id, data, latitude, longitude, created_at, updated_at, is_active,
+                                    is_deleted, disease, percentage, version), ', '))
+    FROM (SELECT *, (row_number() OVER (ORDER BY plant, id) - 1) / 500 AS chunk FROM images) r
+    GROUP BY chunk ORDER BY chunk" || die "cannot write the reference upserts"
+  seconds=$(timed_psql "$url" "$file")
+  REF_CREATES_RATE=$(per_second "$count" "$seconds")
+  rm -f "$file"
+  log "reference: $count creates as 500-row upserts from psql in ${seconds}s: $REF_CREATES_RATE/s"
+}
+
+# pg_reference_updates URL COUNT: COUNT patches of ref_images' records (each round a version
+# higher), as 500-row guarded UPDATE … FROM (VALUES …) statements of the consumer's shape;
+# sets REF_UPDATES_RATE.
+pg_reference_updates() {
+  local url=$1 count=$2 file=$WORK/ref-updates.sql seconds
+  psql "$url" -At -v ON_ERROR_STOP=1 -v FETCH_COUNT=20 -o "$file" -c "
+    WITH records AS (SELECT plant, id, row_number() OVER (ORDER BY plant, id) - 1 AS k, count(*) OVER () AS n FROM ref_images),
+         patches AS (SELECT g, r.plant, r.id, 2 + g / r.n AS version FROM generate_series(0, $count - 1) g
+                     JOIN records r ON r.k = g % r.n)
+    SELECT format('UPDATE ref_images AS i SET camera_id = coalesce(v.camera_id, i.camera_id),
+                   latitude = coalesce(v.latitude, i.latitude), longitude = coalesce(v.longitude, i.longitude),
+                   disease = coalesce(v.disease, i.disease), percentage = coalesce(v.percentage, i.percentage),
+                   is_active = coalesce(v.is_active, i.is_active), is_deleted = coalesce(v.is_deleted, i.is_deleted),
+                   updated_at = coalesce(v.updated_at, i.updated_at), version = v.version
+                   FROM (VALUES %s) AS v(plant, id, version, camera_id, latitude, longitude, disease, percentage,
+                                          is_active, is_deleted, updated_at)
+                   WHERE i.plant = v.plant AND i.id = v.id AND i.version < v.version;',
+                  string_agg(format('(%L, %s::bigint, %s::bigint, %s::bigint, NULL::float8, NULL::float8, NULL::text, NULL::float8,
+                                     NULL::bool, NULL::bool, %L::timestamp)', plant, id, version, 1 + g % 997,
+                                    '2024-01-01 00:00:00'::timestamp + g * interval '1 millisecond'), ', '))
+    FROM patches GROUP BY g / 500 ORDER BY g / 500" || die "cannot write the reference updates"
+  seconds=$(timed_psql "$url" "$file")
+  REF_UPDATES_RATE=$(per_second "$count" "$seconds")
+  rm -f "$file"
+  log "reference: $count patches as 500-row guarded UPDATEs from psql in ${seconds}s: $REF_UPDATES_RATE/s"
+}
+
+# bootstrap_phase STORE: seeds a producer DB of STORE (pg or mongo), then times `consumer
+# bootstrap` into a fresh consumer DB and the reference copy of the same records; sets
+# BOOTSTRAP_<STORE>_FIGURES=(records ours/s reference/s load).
+bootstrap_phase() {
+  local store=$1 records producer consumer prefix=$TOPIC_PREFIX-boot-$1- start seconds ours reference load
+  if [ "$store" = pg ]; then
+    records=$BOOTSTRAP_RECORDS
+    create_pg_database "${DB_PREFIX}_boot_producer"
+    create_pg_database "${DB_PREFIX}_boot_consumer"
+    producer=$PG_BASE/${DB_PREFIX}_boot_producer consumer=$PG_BASE/${DB_PREFIX}_boot_consumer
+  else
+    records=$MONGO_BOOTSTRAP_RECORDS
+    MONGO_DATABASES+=("${DB_PREFIX}_boot_producer" "${DB_PREFIX}_boot_consumer" "${DB_PREFIX}_boot_reference")
+    producer=$MONGO_BASE/${DB_PREFIX}_boot_producer consumer=$MONGO_BASE/${DB_PREFIX}_boot_consumer
+  fi
+  TOPICS+=("${prefix}potato" "${prefix}tomato" "${prefix}pepper" "${prefix}dead-letter")
+  log "bootstrap-$store: seeding $records LIMS-size images into the producer DB"
+  "$BIN/seeder" --store-url "$producer" --per-plant $((records / 3)) 2>>"$WORK/seeder.log" || fail_with_log "$WORK/seeder.log" "seeding failed"
+  records=$((records / 3 * 3))
+  load=$(load_average)
+  log "bootstrap-$store: consumer bootstrap of $records records (1-minute load $load)"
+  start=$(now)
+  "$BIN/consumer" bootstrap --producer-url "$producer" --store-url "$consumer" --kafka-brokers "$LEAFSYNC_KAFKA_BROKERS"     --topic-prefix "$prefix" --dead-letter-topic "${prefix}dead-letter" --group-id "$TOPIC_PREFIX-boot-$store"     --port "$CONSUMER_PORT" --log-level "$LOG_LEVEL" </dev/null >"$WORK/bootstrap-$store.log" 2>&1 ||
+    fail_with_log "$WORK/bootstrap-$store.log" "consumer bootstrap failed"
+  seconds=$(elapsed "$start" "$(now)")
+  ours=$(per_second "$records" "$seconds")
+  log "bootstrap-$store: $records records in ${seconds}s (startup included): $ours/s"
+  start=$(now)
+  if [ "$store" = pg ]; then
+    psql "$consumer" -qc "CREATE TABLE ref_boot (LIKE images INCLUDING ALL)" || die "cannot create ref_boot"
+    local columns="plant, id, camera_id, data, latitude, longitude, disease, percentage, created_at, updated_at, is_active, is_deleted, version"
+    psql "$producer" -v ON_ERROR_STOP=1 -c "\copy (SELECT $columns FROM images) TO STDOUT (FORMAT binary)" |
+      psql "$consumer" -q -v ON_ERROR_STOP=1 -c "\copy ref_boot ($columns) FROM STDIN (FORMAT binary)" || die "the reference COPY failed"
+  else
+    "$LEAFSYNC_VENV/bin/python" - "$producer" "${MONGO_BASE}/${DB_PREFIX}_boot_reference" <<'PYTHON' || die "the reference copy failed"
+import sys, pymongo
+source = pymongo.MongoClient(sys.argv[1]).get_default_database()
+target = pymongo.MongoClient(sys.argv[2]).get_default_database()
+for name in ("imagecolplantpotato", "imagecolplanttomato", "imagecolplantpepper"):
+    page = []
+    for document in source[name].find({}, {"_id": 0}):
+        page.append(document)
+        if len(page) == 500:
+            target[name].insert_many(page, ordered=False)
+            page = []
+    if page:
+        target[name].insert_many(page, ordered=False)
+PYTHON
+  fi
+  seconds=$(elapsed "$start" "$(now)")
+  reference=$(per_second "$records" "$seconds")
+  log "bootstrap-$store: reference copy of $records records in ${seconds}s: $reference/s"
+  declare -ga "BOOTSTRAP_${store^^}_FIGURES"
+  local -n boot_figures=BOOTSTRAP_${store^^}_FIGURES
+  boot_figures=("$records" "$ours" "$reference" "$load")
 }
 
 # staleness_phase: image-api + consumer on PostgreSQL, warm-up, then the measured load.
@@ -376,7 +514,9 @@ for phase in $PHASES; do
       MONGO_DATABASES+=("${DB_PREFIX}_mongo")
       apply_phase mongo "$MONGO_BASE/${DB_PREFIX}_mongo" "$MONGO_CREATES" "$MONGO_UPDATES" ;;
     staleness) staleness_phase ;;
-    *) die "unknown phase '$phase' in BENCH_PHASES (pg, mongo, staleness)" ;;
+    bootstrap-pg) bootstrap_phase pg ;;
+    bootstrap-mongo) bootstrap_phase mongo ;;
+    *) die "unknown phase '$phase' in BENCH_PHASES (pg, mongo, staleness, bootstrap-pg, bootstrap-mongo)" ;;
   esac
 done
 
@@ -387,6 +527,10 @@ row figure measured target verdict
 if [ -n "${PG_FIGURES+x}" ]; then
   row "PostgreSQL: $CREATES creates applied/s" "${PG_FIGURES[0]}" "" ""
   row "PostgreSQL: $UPDATES updates applied/s" "${PG_FIGURES[1]}" ">= $TARGET_PG_UPDATES" "$(verdict "${PG_FIGURES[1]}" ">=" "$TARGET_PG_UPDATES")"
+  row "  reference: 500-row upserts, creates/s" "$REF_CREATES_RATE" "" ""
+  row "  creates: ours / reference" "$(ratio "${PG_FIGURES[0]}" "$REF_CREATES_RATE")" ">= $TARGET_PG_RATIO" "$(verdict "$(ratio "${PG_FIGURES[0]}" "$REF_CREATES_RATE")" ">=" "$TARGET_PG_RATIO")"
+  row "  reference: 500-row guarded UPDATEs, /s" "$REF_UPDATES_RATE" "" ""
+  row "  updates: ours / reference" "$(ratio "${PG_FIGURES[1]}" "$REF_UPDATES_RATE")" ">= $TARGET_PG_RATIO" "$(verdict "$(ratio "${PG_FIGURES[1]}" "$REF_UPDATES_RATE")" ">=" "$TARGET_PG_RATIO")"
   row "PostgreSQL: updates batch mean / apply ms" "${PG_FIGURES[4]} / ${PG_FIGURES[5]}" "" ""
   row "PostgreSQL: consumer RSS MiB, creates" "$(mib "${PG_FIGURES[2]}")" "<= $TARGET_RSS_MIB" "$(verdict "$(mib "${PG_FIGURES[2]}")" "<=" "$TARGET_RSS_MIB")"
   row "PostgreSQL: consumer RSS MiB, updates" "$(mib "${PG_FIGURES[3]}")" "<= $TARGET_RSS_MIB" "$(verdict "$(mib "${PG_FIGURES[3]}")" "<=" "$TARGET_RSS_MIB")"
@@ -414,4 +558,13 @@ if [ -n "${STALE_P99:-}" ]; then
   row "staleness: CPU % consumer/image-api/broker" "$STALE_CPU" "" ""
   row "staleness: consumer RSS MiB" "$(mib "$STALE_PEAK_KB")" "<= $TARGET_RSS_MIB" "$(verdict "$(mib "$STALE_PEAK_KB")" "<=" "$TARGET_RSS_MIB")"
 fi
+bootstrap_rows() {
+  local name=$1 target=$2
+  local -n shown=$3
+  row "$name: bootstrap of ${shown[0]} records/s" "${shown[1]}" "" ""
+  row "  reference copy, records/s" "${shown[2]}" "" ""
+  row "  bootstrap: ours / reference" "$(ratio "${shown[1]}" "${shown[2]}")" ">= $target" "$(verdict "$(ratio "${shown[1]}" "${shown[2]}")" ">=" "$target")"
+}
+[ -z "${BOOTSTRAP_PG_FIGURES+x}" ] || bootstrap_rows PostgreSQL "$TARGET_PG_RATIO" BOOTSTRAP_PG_FIGURES
+[ -z "${BOOTSTRAP_MONGO_FIGURES+x}" ] || bootstrap_rows "MongoDB*" "$TARGET_MONGO_RATIO" BOOTSTRAP_MONGO_FIGURES
 [ -z "${MONGO_FIGURES+x}" ] || printf '* MongoDB-compatible server: SecantusDB, a Python server (~1–2k writes/s), with smaller counts; no target.\n'
