@@ -321,9 +321,10 @@ pg_reference_creates() {
 pg_reference_updates() {
   local url=$1 count=$2 file=$WORK/ref-updates.sql seconds
   psql "$url" -At -v ON_ERROR_STOP=1 -v FETCH_COUNT=20 -o "$file" -c "
-    WITH records AS (SELECT plant, id, row_number() OVER (ORDER BY plant, id) - 1 AS k, count(*) OVER () AS n FROM ref_images),
-         patches AS (SELECT g, r.plant, r.id, 2 + g / r.n AS version FROM generate_series(0, $count - 1) g
-                     JOIN records r ON r.k = g % r.n)
+    WITH records AS (SELECT plant, id, row_number() OVER (ORDER BY plant, id) - 1 AS k FROM ref_images),
+         total AS (SELECT count(*) AS n FROM ref_images),
+         patches AS (SELECT g, r.plant, r.id, 2 + g / t.n AS version FROM total t CROSS JOIN generate_series(0, $count - 1) g
+                     JOIN records r ON r.k = g % t.n)
     SELECT format('UPDATE ref_images AS i SET camera_id = coalesce(v.camera_id, i.camera_id),
                    latitude = coalesce(v.latitude, i.latitude), longitude = coalesce(v.longitude, i.longitude),
                    disease = coalesce(v.disease, i.disease), percentage = coalesce(v.percentage, i.percentage),
