@@ -59,8 +59,11 @@ run_step() {
 
 # Suites that measure time (timers on a manual clock, job rates, latency percentiles, server
 # timeouts) run alone after the rest: on two cores they measured the parallel suite's dozens of
-# processes instead, and failed at random (issue 17).
-timing='JobControllerTests|JobsProcessTests|QuickRunTests|MongoClientPoolTests|HTTPServerLifecycleTests'
+# processes instead, and failed at random (issue 17). So does a test whose deadline covers 150
+# one-record pages read from the MongoDB-compatible server, which is single-threaded: 2.6 s
+# alone, more than 120 s while the parallel suite's MongoDB soak, relay and bootstrap tests
+# kept it busy.
+timing='JobControllerTests|JobsProcessTests|QuickRunTests|MongoClientPoolTests|HTTPServerLifecycleTests|stoppedMidRunThroughJobControl'
 run_step "swift test" swift test --skip-build --skip "$timing"
 run_step "swift test: timing-sensitive suites, one test at a time" swift test --skip-build --filter "$timing" --no-parallel
 run_step "schemathesis" scripts/check-api.sh "$(swift build --show-bin-path)"
