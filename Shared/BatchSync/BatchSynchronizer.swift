@@ -118,7 +118,7 @@ public struct BatchSynchronizer: Sendable {
             report.recordsApplied += applied
             report.bytesWritten += bytes
             report.recordsWrittenByPlant[plant, default: 0] += page.count
-            metrics.wrote(records: page.count, bytes: bytes, storedBytes: page.reduce(0) { $0 + $1.storedSize }, applied: applied,
+            metrics.wrote(records: page.count, bytes: bytes, storedBytes: bytes - page.reduce(0) { $0 + $1.data.count }, applied: applied,
                           plant: plant, mode: settings.mode)
             logger.debug("page copied", metadata: [
                 "image.plant": "\(plant.rawValue)", "sync.page.first_id": "\(page[0].id)", "sync.page.last_id": "\(last.id)",

@@ -5,17 +5,14 @@ extension Image {
     /// unit of `db_synchronization_job_image_size`: what LIMS sent per record, and what the
     /// stream sync sends for a create. Computed without writing the hex: it is exactly two
     /// characters per byte of `data`.
-    var transferSize: Int { metadataSize + 2 * data.count }
+    var transferSize: Int {
+        var metadata = self
+        metadata.data = []
+        return metadata.jsonBytes.count + 2 * data.count
+    }
 
     /// The record with `data` as bytes: its metadata as JSON plus the JPEG itself, the unit of
     /// `db_synchronization_job_stored_bytes_written_total`. Close to what libpq and BSON carry
     /// per record (they carry the JPEG raw), where `transferSize` counts it twice over as hex.
-    var storedSize: Int { metadataSize + data.count }
-
-    /// The LIMS JSON of every field but `data` (which adds an empty string).
-    private var metadataSize: Int {
-        var metadata = self
-        metadata.data = []
-        return metadata.jsonBytes.count
-    }
+    var storedSize: Int { transferSize - data.count }
 }
