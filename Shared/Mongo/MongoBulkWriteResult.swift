@@ -1,6 +1,8 @@
 /// What `MongoCollection.bulkWrite` did: the counts over every operation the server ran, and
 /// the operations it rejected.
 public struct MongoBulkWriteResult: Sendable, Hashable {
+    /// Documents inserted by insert operations.
+    public let insertedCount: Int64
     /// Documents that matched an operation's filter.
     public let matchedCount: Int64
     /// Matched documents actually changed (not those updated to the values they had).
@@ -11,7 +13,8 @@ public struct MongoBulkWriteResult: Sendable, Hashable {
     /// an unordered one runs the others and lists every rejection.
     public let writeErrors: [MongoWriteError]
 
-    public init(matchedCount: Int64, modifiedCount: Int64, upsertedCount: Int64, writeErrors: [MongoWriteError] = []) {
+    public init(insertedCount: Int64 = 0, matchedCount: Int64, modifiedCount: Int64, upsertedCount: Int64, writeErrors: [MongoWriteError] = []) {
+        self.insertedCount = insertedCount
         self.matchedCount = matchedCount
         self.modifiedCount = modifiedCount
         self.upsertedCount = upsertedCount

@@ -82,9 +82,27 @@ import Testing
         }
     }
 
+    @Test func insertsAndUpdatesMixedKeepTheirPositionsInWriteErrors() async throws {
+        try await Self.withItems { collection in
+            let result = try collection.bulkWrite([
+                .insert(["id": .int64(4), "camera_id": .int64(8), "version": .int64(1)]),  // inserts
+                .update(Self.guarded(1, version: 2, camera: 5, upsert: false)),           // modifies
+                .insert(["id": .int64(2), "camera_id": .int64(9), "version": .int64(1)]),  // duplicate key
+                .update(Self.guarded(11, version: 1, camera: 7, upsert: true)),           // upserts
+                .insert(["id": .int64(5), "camera_id": .int64(6), "version": .int64(1)]),  // inserts
+            ], ordered: false)
+            #expect(result.insertedCount == 2 && result.modifiedCount == 1 && result.upsertedCount == 1)
+            #expect(result.writeErrors.map(\.index) == [2] && result.writeErrors.allSatisfy(\.isDuplicateKey))
+            #expect(try collection.findOne(["id": .int64(2)])?.int64("camera_id") == 1)
+            #expect(try collection.findOne(["id": .int64(5)])?.int64("camera_id") == 6)
+            #expect(try collection.countDocuments() == 6)
+        }
+    }
+
     @Test func emptyBulkWritesNothingAndInvalidUpdateThrows() async throws {
         try await Self.withItems { collection throws in
-            #expect(try collection.bulkWrite([]) == .empty)
+            #expect(try collection.bulkWrite([MongoUpdateOperation]()) == .empty)
+            #expect(try collection.bulkWrite([MongoWriteOperation]()) == .empty)
             // A replacement document where an update is expected: libmongoc refuses it before
             // sending anything (domain MONGOC_ERROR_COMMAND, code MONGOC_ERROR_COMMAND_INVALID_ARG).
             let replacement = MongoUpdateOperation(filter: ["id": .int64(1)], update: ["camera_id": .int64(3)])

@@ -14,6 +14,12 @@ public struct MongoUpdateOperation: Sendable {
     }
 }
 
+/// One operation of a bulk write: an insert, or an update-one.
+public enum MongoWriteOperation: Sendable {
+    case insert(BSONDocument)
+    case update(MongoUpdateOperation)
+}
+
 extension MongoCollection {
     private static let upsertOptions: BSONDocument = ["upsert": .bool(true)]
     private static let updateOptions: BSONDocument = ["upsert": .bool(false)]
@@ -27,6 +33,12 @@ extension MongoCollection {
     /// - Throws: `MongoError` when the bulk as a whole failed: connection lost, invalid
     ///   operation, a write concern error, a command the server refused.
     public func bulkWrite(_ operations: [MongoUpdateOperation], ordered: Bool = true) throws(MongoError) -> MongoBulkWriteResult {
+        try bulkWrite(operations.map(MongoWriteOperation.update), ordered: ordered)
+    }
+
+    /// `bulkWrite` of inserts and updates mixed; libmongoc sends each run of one kind as its own
+    /// command, and the rejected operations keep their positions in `operations`.
+    public func bulkWrite(_ operations: [MongoWriteOperation], ordered: Bool = true) throws(MongoError) -> MongoBulkWriteResult {
         guard !operations.isEmpty else { return .empty } // libmongoc rejects an empty bulk
         let opts: BSONDocument = ["ordered": .bool(ordered)]
         let (result, reply, error) = withReply { reply, error -> BulkOutcome in
@@ -38,10 +50,16 @@ extension MongoCollection {
                 for operation in operations {
                     // The bulk copies the filter and update into its command buffer, so the
                     // documents need not outlive this call.
-                    let options = operation.upsert ? Self.upsertOptions : Self.updateOptions
-                    let appended = operation.filter.withBSON { filter in
-                        operation.update.withBSON { update in
-                            options.withBSON { mongoc_bulk_operation_update_one_with_opts(bulk, filter, update, $0, error) }
+                    let appended = switch operation {
+                    case .insert(let document):
+                        document.withBSON { mongoc_bulk_operation_insert_with_opts(bulk, $0, nil, error) }
+                    case .update(let operation):
+                        operation.filter.withBSON { filter in
+                            operation.update.withBSON { update in
+                                (operation.upsert ? Self.upsertOptions : Self.updateOptions).withBSON {
+                                    mongoc_bulk_operation_update_one_with_opts(bulk, filter, update, $0, error)
+                                }
+                            }
                         }
                     }
                     // An update that is not an operator document, for one; nothing was sent.
@@ -71,9 +89,10 @@ extension MongoCollection {
         case rejectedLocally, failed, executed
     }
 
-    /// Reads the counts of libmongoc's bulk reply (`nMatched`, `nModified`, `nUpserted`).
+    /// Reads the counts of libmongoc's bulk reply (`nInserted`, `nMatched`, `nModified`, `nUpserted`).
     private static func bulkResult(_ reply: BSONDocument, writeErrors: [MongoWriteError]) throws(MongoError) -> MongoBulkWriteResult {
-        MongoBulkWriteResult(matchedCount: try reply.int64("nMatched"), modifiedCount: try reply.int64("nModified"),
-                             upsertedCount: try reply.int64("nUpserted"), writeErrors: writeErrors)
+        MongoBulkWriteResult(insertedCount: try reply.int64("nInserted"), matchedCount: try reply.int64("nMatched"),
+                             modifiedCount: try reply.int64("nModified"), upsertedCount: try reply.int64("nUpserted"),
+                             writeErrors: writeErrors)
     }
 }
