@@ -36,11 +36,11 @@ let package = Package(
 
         // Wrappers: one per C library; they never import each other or the domain.
         // Postgres uses the event loop to wait for a statement's answer without blocking a thread.
-        .target(name: "Postgres", dependencies: ["CLibPQ", "Sockets", .product(name: "Logging", package: "swift-log")],
+        .target(name: "Postgres", dependencies: ["CLibPQ", "Sockets", "Primitives", .product(name: "Logging", package: "swift-log")],
                 path: "Shared/Postgres", exclude: ["README.md"]),
         .target(name: "Mongo", dependencies: ["CMongoC", .product(name: "Logging", package: "swift-log")],
                 path: "Shared/Mongo", exclude: ["README.md"]),
-        .target(name: "Kafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")], path: "Shared/Kafka", exclude: ["README.md"]),
+        .target(name: "Kafka", dependencies: ["CRdKafka", "Primitives", .product(name: "Logging", package: "swift-log")], path: "Shared/Kafka", exclude: ["README.md"]),
 
         // Transport → HTTP → routing.
         .target(name: "Sockets", dependencies: ["CEpoll"], path: "Shared/Sockets", exclude: ["README.md"]),
@@ -53,11 +53,13 @@ let package = Package(
         ], path: "Shared/Routing", exclude: ["README.md"]),
 
         // Test and experiment tooling: a byte-counting TCP relay that can simulate an outage.
-        .target(name: "TCPRelay", dependencies: [.product(name: "Logging", package: "swift-log")],
+        .target(name: "TCPRelay", dependencies: ["Sockets", .product(name: "Logging", package: "swift-log")],
                 path: "Shared/TCPRelay", exclude: ["README.md"]),
 
         // Domain.
         .target(name: "JSON", path: "Shared/JSON", exclude: ["README.md"]),
+        // Locked and FNV-1a, once for every module; no dependencies, so the C wrappers use it too.
+        .target(name: "Primitives", path: "Shared/Primitives", exclude: ["README.md"]),
         .target(name: "ImageModel", dependencies: ["JSON"], path: "Shared/ImageModel", exclude: ["README.md"]),
         .target(name: "ImageStores", dependencies: [
             "ImageModel", "Postgres", "Mongo",
@@ -81,7 +83,7 @@ let package = Package(
             "ImageModel", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         ], path: "Shared/BatchSync", exclude: ["README.md"]),
         .target(name: "StoreVerification", dependencies: [
-            "ImageModel", "JSON", .product(name: "Logging", package: "swift-log"),
+            "ImageModel", "JSON", "Primitives", .product(name: "Logging", package: "swift-log"),
         ], path: "Shared/StoreVerification", exclude: ["README.md"]),
         .target(name: "ServiceKit", dependencies: [
             "HTTP", "Routing", "JSON", "CMalloc",
@@ -92,9 +94,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Shared/ServiceKit", exclude: ["README.md"]),
 
-        .target(name: "HTTPClient", dependencies: ["HTTP"], path: "Shared/HTTPClient", exclude: ["README.md"]),
+        .target(name: "HTTPClient", dependencies: ["HTTP", "Sockets"], path: "Shared/HTTPClient", exclude: ["README.md"]),
         // SVG charts for the bandwidth experiment's report; standard library and Foundation only.
-        .target(name: "Charts", path: "Shared/Charts", exclude: ["README.md"]),
+        .target(name: "Charts", dependencies: ["Primitives"], path: "Shared/Charts", exclude: ["README.md"]),
         .target(name: "JobControl", dependencies: [
             "HTTP", "Routing", "JSON",
             .product(name: "Logging", package: "swift-log"),
@@ -133,7 +135,7 @@ let package = Package(
         ], path: "Services/SyncBench"),
 
         .executableTarget(name: "Jobs", dependencies: [
-            "ServiceKit", "JobControl", "HTTPClient", "ImageModel", "JSON", "SeedData", "Routing", "HTTP",
+            "ServiceKit", "JobControl", "HTTPClient", "ImageModel", "JSON", "SeedData", "Routing", "HTTP", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -179,7 +181,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "StoreVerificationTests", dependencies: [
-            "StoreVerification", "ImageStores", "ImageModel", "JSON", "TestSupport",
+            "StoreVerification", "ImageStores", "ImageModel", "JSON", "Primitives", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyncEndToEndTests", dependencies: [

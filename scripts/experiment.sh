@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The bandwidth experiment (README, "The bandwidth experiment"): builds the services and
+# The bandwidth experiment (docs/experiment/README.md): builds the services and
 # `bandwidth-experiment` in release (as the container image), makes sure the servers run
 # (`scripts/servers.sh start`; servers it started are stopped again at exit) and runs the
 # experiment with their URLs from the env file. Every argument goes to bandwidth-experiment.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Removes what scripts/k8s-deploy.sh applied (README "Deploying to Kubernetes").
+# Removes what scripts/k8s-deploy.sh applied (docs/operations.md, "Deploying to Kubernetes").
 # Usage: scripts/k8s-delete.sh stg|prod|prod-keda [--purge] [--yes]
 #   Deletes the overlay's objects but keeps the namespace, so the hand-made Secrets and the
 #   volumes of staging's databases (PersistentVolumeClaims) survive a redeploy.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Deploys LeafSync to the current kubectl context (README "Deploying to Kubernetes").
+# Deploys LeafSync to the current kubectl context (docs/operations.md, "Deploying to Kubernetes").
 # Usage: scripts/k8s-deploy.sh stg|prod|prod-keda [--yes]
 #   stg        staging (minikube): Kafka and both MongoDB servers in the cluster, NodePorts,
 #              a seeder Job; image leafsync/leafsync:staging must be in the cluster.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Opens or closes local port-forwards to the deployed services (README "Deploying to
-# Kubernetes"), on LIMS's ports, loopback only. One `kubectl port-forward` per service, its
+# Opens or closes local port-forwards to the deployed services (docs/operations.md, "Deploying
+# to Kubernetes"), on LIMS's ports, loopback only. One `kubectl port-forward` per service, its
 # pid in .run/port-forward/; services the overlay lacks are skipped.
 # Usage: scripts/k8s-port-forward.sh open|close|status
 #   image-api 8080, consumer 8082, jobs 5050, db-synchronizer 5053; staging also

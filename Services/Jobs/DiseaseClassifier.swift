@@ -1,4 +1,5 @@
 import ImageModel
+import Primitives
 
 /// Tells the disease of a leaf photo: the LIMS Image Analyzer API, or a stand-in without it.
 protocol DiseaseClassifier: Sendable {

@@ -1,4 +1,5 @@
 import ImageModel
+import Primitives
 import SeedData
 import Synchronization
 

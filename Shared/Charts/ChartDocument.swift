@@ -1,3 +1,5 @@
+import Primitives
+
 /// The outer SVG of a chart: root element with fixed size and viewBox, `<title>` and `<desc>` for
 /// screen readers, a white background and the visible title. Charts draw into `svg` in between.
 struct ChartDocument {
@@ -34,14 +36,9 @@ struct ChartDocument {
         return svg.output
     }
 
-    /// 32-bit FNV-1a as 8 hex digits: stable across runs and platforms, unlike `hashValue`.
+    /// 64-bit FNV-1a as 16 hex digits: stable across runs and platforms, unlike `hashValue`.
     static func fnv1a(_ text: String) -> String {
-        var hash: UInt32 = 0x811C_9DC5
-        for byte in text.utf8 {
-            hash ^= UInt32(byte)
-            hash = hash &* 0x0100_0193
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 8 - hex.count) + hex
+        let hex = String(text.utf8.fnv1a, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Sockets
 
 /// A connected, non-blocking TCP socket whose every wait is bounded by a deadline (`poll`), so a
 /// silent server costs at most the request's timeout. Owned by one connection, used by one
@@ -13,27 +14,20 @@ struct ClientSocket {
     /// Connects to the first address of `host` that accepts before `deadline`.
     static func connect(host: String, port: Int, deadline: ContinuousClock.Instant) throws(HTTPClientError) -> ClientSocket {
         let peer = "\(host):\(port)"
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_NUMERICSERV
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let list else {
-            throw HTTPClientError(.resolve, "resolving \(host): \(String(cString: gai_strerror(status)))")
+        let addresses: [SocketAddress]
+        do {
+            addresses = try SocketAddress.resolve(host: host, port: port, passive: false)
+        } catch {
+            throw HTTPClientError(.resolve, "resolving \(host): \(error.message)")
         }
-        // getaddrinfo allocated the list; it is ours to free on every path.
-        defer { freeaddrinfo(list) }
         var lastError = HTTPClientError(.connect, "no address for \(peer)")
-        var node: UnsafeMutablePointer<addrinfo>? = list
-        while let info = node {
-            node = info.pointee.ai_next
+        for address in addresses {
             let flags = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-            let fd = socket(info.pointee.ai_family, flags, 0)
+            let fd = socket(address.family, flags, 0)
             guard fd >= 0 else { lastError = .lastCall(.connect, "socket"); continue }
             let socket = ClientSocket(descriptor: fd, peer: peer)
             do {
-                try socket.finishConnect(Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen), deadline: deadline)
+                try socket.finishConnect(address.withSockAddr { Glibc.connect(fd, $0, $1) }, deadline: deadline)
                 var one: Int32 = 1
                 _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
                 return socket

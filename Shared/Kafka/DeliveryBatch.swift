@@ -1,3 +1,5 @@
+import Primitives
+
 /// The delivery reports a `send` waits for: it resumes the sender once every message of the
 /// batch is either acknowledged or failed.
 final class DeliveryBatch: Sendable {

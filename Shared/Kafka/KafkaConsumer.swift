@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Primitives
 
 /// A consumer in a group (`cooperative-sticky` assignment) that commits only what its owner
 /// says it applied: auto commit and auto offset store are off, so `commit` is the only way

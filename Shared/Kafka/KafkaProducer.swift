@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Primitives
 
 /// An idempotent producer (`enable.idempotence=true`, `acks=all`): each `send` returns once the
 /// broker acknowledged the message, and retries after lost connections or leader changes

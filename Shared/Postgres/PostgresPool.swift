@@ -1,4 +1,5 @@
 import Logging
+import Primitives
 import Sockets
 
 /// A fixed number of PostgreSQL connections, opened on first use, each confined to its own

@@ -4,8 +4,8 @@ import Logging
 /// log line per failure, until it succeeds or `deadline` passes.
 public struct StartupRetry: Sendable {
     public var deadline: Duration
-    public var initialDelay: Duration = .milliseconds(100)
-    public var maximumDelay: Duration = .seconds(5)
+    /// The delays between attempts.
+    public var backoff = Backoff()
 
     public init(deadline: Duration) { self.deadline = deadline }
 
@@ -15,7 +15,7 @@ public struct StartupRetry: Sendable {
     public func run(_ what: String, logger: Logger, _ attempt: @Sendable () async throws -> Void) async throws {
         let clock = ContinuousClock()
         let giveUp = clock.now.advanced(by: deadline)
-        var delay = initialDelay
+        var backoff = self.backoff
         var tries = 0
         while true {
             tries += 1
@@ -28,11 +28,11 @@ public struct StartupRetry: Sendable {
                 guard remaining > .zero else {
                     throw StartupError(message: "\(what) not reachable after \(tries) attempts in \(deadline): \(error)")
                 }
+                let delay = min(backoff.failed(), remaining)
                 logger.warning("dependency not reachable, retrying", metadata: [
-                    "dependency": "\(what)", "error": "\(error)", "retry.in": "\(min(delay, remaining))",
+                    "dependency": "\(what)", "error": "\(error)", "retry.in": "\(delay)",
                 ])
-                try await Task.sleep(for: min(delay, remaining))
-                delay = min(delay * 2, maximumDelay)
+                try await Task.sleep(for: delay)
             }
         }
     }

@@ -9,22 +9,24 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
     /// The used length of `storage`.
     var length: socklen_t
 
-    /// Resolves `host` and `port` for a passive (listening) TCP socket.
+    /// Resolves `host` and `port` for a TCP socket: the one resolver of every socket stack
+    /// (our server, the HTTP client, the experiment's relays).
     ///
     /// - Parameters:
     ///   - host: a numeric address (`127.0.0.1`, `::1`, `0.0.0.0`) or a name such as `localhost`.
     ///   - port: the TCP port; 0 asks the kernel for an ephemeral one at `bind`.
+    ///   - passive: for a listening socket (a wildcard address when `host` asks for one).
     /// - Throws: `SocketError` naming the address when resolution fails.
     /// - Returns: every candidate address, in resolver order.
-    public static func resolve(host: String, port: Int) throws(SocketError) -> [SocketAddress] {
+    public static func resolve(host: String, port: Int, passive: Bool = true) throws(SocketError) -> [SocketAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0)
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
-            throw .addressInfo(status, address: "\(host):\(port)")
+            throw .addressInfo(status, address: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
         }
         defer { freeaddrinfo(first) }
 
@@ -72,7 +74,7 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
     }
 
     /// Calls `body` with the address as the C API wants it.
-    func withSockAddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+    public func withSockAddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
         withUnsafeBytes(of: storage) { raw in
             body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), length)
         }

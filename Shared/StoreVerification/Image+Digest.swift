@@ -1,4 +1,5 @@
 import ImageModel
+import Primitives
 
 extension Image {
     /// A 64-bit FNV-1a digest of every LIMS field (all of `ComparedField`, not `version`), the

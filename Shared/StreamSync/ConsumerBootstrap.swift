@@ -2,6 +2,7 @@ import ImageModel
 import Kafka
 import Logging
 import Metrics
+import ServiceKit
 
 /// Fills a consumer DB from the producer DB while writes go on, then hands the consumer group
 /// to the stream with no gap:

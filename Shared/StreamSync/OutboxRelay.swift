@@ -3,6 +3,7 @@ import ImageModel
 import Kafka
 import Logging
 import Metrics
+import ServiceKit
 import ServiceLifecycle
 
 /// Publishes the producer DB's outbox to Kafka, in order, and removes events only after the

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Sockets
 
 /// A blocking TCP socket: a bare file descriptor with the few calls the relay needs.
 ///
@@ -185,25 +186,21 @@ struct BlockingSocket: Sendable, Hashable {
         _ attempt: (UnsafePointer<sockaddr>, socklen_t, String) throws(TCPRelayError) -> BlockingSocket
     ) throws(TCPRelayError) -> BlockingSocket {
         let name = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            throw TCPRelayError(.resolve, "getaddrinfo", address: name, message: String(cString: gai_strerror(status)))
+        let addresses: [SocketAddress]
+        do {
+            addresses = try SocketAddress.resolve(host: host, port: Int(port), passive: passive)
+        } catch {
+            throw TCPRelayError(.resolve, "getaddrinfo", address: name, message: error.message)
         }
-        defer { freeaddrinfo(first) }
         var lastError = TCPRelayError(code, "getaddrinfo", address: name, errno: EADDRNOTAVAIL)
-        var node: UnsafeMutablePointer<addrinfo>? = first
-        while let info = node {
-            do throws(TCPRelayError) {
-                return try attempt(info.pointee.ai_addr, info.pointee.ai_addrlen, name)
-            } catch {
-                lastError = error
+        for address in addresses {
+            let outcome = address.withSockAddr { pointer, length in
+                Result { () throws(TCPRelayError) in try attempt(pointer, length, name) }
             }
-            node = info.pointee.ai_next
+            switch outcome {
+            case .success(let socket): return socket
+            case .failure(let error): lastError = error
+            }
         }
         throw lastError
     }

@@ -10,7 +10,7 @@ import Testing
     @Test func retriesUntilTheDependencyAnswers() async throws {
         let attempts = Mutex(0)
         var retry = StartupRetry(deadline: .seconds(30))
-        retry.initialDelay = .milliseconds(1)
+        retry.backoff = Backoff(initial: .milliseconds(1))
         try await retry.run("db", logger: logger) {
             let attempt = attempts.withLock { $0 += 1; return $0 }
             if attempt < 4 { throw Down() }
@@ -20,7 +20,7 @@ import Testing
 
     @Test func givesUpAtTheDeadlineNamingTheDependency() async throws {
         var retry = StartupRetry(deadline: .milliseconds(50))
-        retry.initialDelay = .milliseconds(10)
+        retry.backoff = Backoff(initial: .milliseconds(10))
         let error = await #expect(throws: StartupError.self) {
             try await retry.run("postgres://app:***@127.0.0.1:1/x", logger: logger) { throw Down() }
         }

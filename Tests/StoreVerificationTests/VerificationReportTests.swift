@@ -1,8 +1,9 @@
 import ImageModel
 import JSON
+import Primitives
 import StoreVerification
-import Testing
 import TestSupport
+import Testing
 
 /// The digest and the renderings, without servers.
 @Suite struct VerificationReportTests {

@@ -1,6 +1,6 @@
 /// The 64-bit FNV-1a hash (Fowler–Noll–Vo): tiny, deterministic across processes and
-/// platforms (unlike Swift's seeded `Hasher`), and good enough to tell records apart in a report.
-/// Not a cryptographic hash: the comparison itself decides on field equality, never on digests.
+/// platforms (unlike Swift's seeded `Hasher`): record digests in `verify`'s report, the disease
+/// a simulated recognizer picks for an image, chart element ids. Not a cryptographic hash.
 public struct FNV1a64: Sendable {
     public static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     public static let prime: UInt64 = 0x0000_0100_0000_01b3
@@ -27,5 +27,14 @@ public struct FNV1a64: Sendable {
     public mutating func combine(lengthPrefixed bytes: some Collection<UInt8>) {
         combine(UInt64(bytes.count))
         combine(bytes)
+    }
+}
+
+extension Sequence<UInt8> {
+    /// The 64-bit FNV-1a hash of these bytes.
+    public var fnv1a: UInt64 {
+        var hash = FNV1a64()
+        hash.combine(self)
+        return hash.value
     }
 }
