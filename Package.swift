@@ -165,11 +165,11 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Sockets"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Sockets", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Sockets", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "CRdKafka", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TCPRelayTests", dependencies: [
-            "TCPRelay", "Postgres", .product(name: "Logging", package: "swift-log"),
+            "TCPRelay", "Postgres", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ImageModelTests", dependencies: ["ImageModel", "JSON"]),
         .testTarget(name: "ImageStoresTests", dependencies: [
@@ -200,7 +200,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "JobControlTests", dependencies: [
-            "JobControl", "ServiceKit", "Routing", "HTTP", "JSON",
+            "JobControl", "ServiceKit", "Routing", "HTTP", "JSON", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),

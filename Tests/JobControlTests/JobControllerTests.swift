@@ -1,4 +1,5 @@
 @testable import JobControl
+import TestSupport
 import Testing
 
 @Suite("JobController: runs, timers, pause, stop and failures on a manual clock")

@@ -1,9 +1,10 @@
 import HTTP
-@testable import JobControl
 import JSON
+@testable import JobControl
 import Logging
 import Routing
 import ServiceKit
+import TestSupport
 import Testing
 
 @Suite("JobRoutes through the router, without sockets")

@@ -1,5 +1,6 @@
 import Foundation
 @testable import JobControl
+import TestSupport
 import Testing
 
 @Suite("JobSchedule: the state machine without clocks")

@@ -4,20 +4,6 @@ import Logging
 import Metrics
 import Synchronization
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` every 5 ms until it holds; fails after `timeout`. Never a fixed sleep.
-func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !(await condition()) {
-        guard ContinuousClock.now < deadline else { throw TestFailure("timed out after \(timeout) waiting until \(what)") }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-}
-
 /// A one-way door a test opens: runs wait at it, the test lets them through.
 final class Gate: Sendable {
     private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], arrivals: Int)>((false, [], 0))

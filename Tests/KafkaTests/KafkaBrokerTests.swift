@@ -143,7 +143,7 @@ struct KafkaBrokerTests {
                 revoked.add(partitions)
                 return partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: 1) }
             }), logger: Support.logger)
-        try await Support.waitUntil("the first member to own all partitions") {
+        try await waitUntil("the first member to own all partitions", timeout: .seconds(30)) {
             _ = try await first.poll(timeout: .milliseconds(50))
             return try first.assignment().count == 4
         }
@@ -159,7 +159,7 @@ struct KafkaBrokerTests {
             fromSecond += try await b
             _ = try await a
         }
-        try await Support.waitUntil("the partitions to be split") {
+        try await waitUntil("the partitions to be split", timeout: .seconds(30)) {
             try await pollBoth()
             return try first.assignment().count == 2 && second.assignment().count == 2
         }
@@ -172,7 +172,7 @@ struct KafkaBrokerTests {
         let expected = Set(deliveries.filter { delivery in
             delivery.offset >= 1 && moved.contains(KafkaTopicPartition(topic: topic, partition: delivery.partition))
         }.map { "\($0.partition)/\($0.offset)" })
-        try await Support.waitUntil("the second member to read the moved partitions") {
+        try await waitUntil("the second member to read the moved partitions", timeout: .seconds(30)) {
             try await pollBoth()
             return Set(fromSecond.map { "\($0.partition)/\($0.offset)" }).isSuperset(of: expected)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import TestSupport
 import Testing
 
 /// Consumer groups on the mock cluster: commits, resume, pause, rebalances.
@@ -43,7 +44,7 @@ struct KafkaConsumerGroupTests {
         let consumer = try KafkaConsumer(configuration: Support.consumerConfiguration(cluster), groupID: Support.uniqueName("pause"),
                                          topics: [topic], logger: Support.logger)
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
-        try await Support.waitUntil("the partition to be assigned") {
+        try await waitUntil("the partition to be assigned", timeout: .seconds(30)) {
             _ = try await consumer.poll(maxMessages: 1, timeout: .zero)
             return try consumer.assignment() == [partition]
         }
@@ -74,7 +75,7 @@ struct KafkaConsumerGroupTests {
         // Statistics are served by poll: keep polling (without reading more) until a report
         // shows the 6 messages after the commit.
         try consumer.pause([KafkaTopicPartition(topic: topic, partition: 0)])
-        try await Support.waitUntil("a statistics report with the consumer lag") {
+        try await waitUntil("a statistics report with the consumer lag", timeout: .seconds(30)) {
             _ = try await consumer.poll(timeout: .milliseconds(50))
             return lag.value == 6
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import TestSupport
 import Testing
 
 /// Producer and consumer against librdkafka's in-process mock cluster.
@@ -139,7 +140,7 @@ struct KafkaMockClusterTests {
         try cluster.setBrokerDown(1)
         let pending = Task { try await producer.send(topic: topic, key: nil, value: Array("during".utf8)) }
         // The producer noticed: its error callback reported the lost broker.
-        try await Support.waitUntil("the producer to report the broker down") {
+        try await waitUntil("the producer to report the broker down", timeout: .seconds(30)) {
             log.records.contains { $0.message == "librdkafka reported an error" }
         }
         try cluster.setBrokerUp(1)

@@ -41,16 +41,6 @@ enum KafkaTestSupport {
         }
         return messages
     }
-
-    /// Waits until `condition` holds, checking every few milliseconds (or fails after `timeout`).
-    static func waitUntil(_ what: String, timeout: Duration = .seconds(30),
-                          _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw TimedOut(description: "timed out waiting for \(what)") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
 }
 
 /// A log handler that keeps what it is given, to wait for librdkafka's log lines and errors.

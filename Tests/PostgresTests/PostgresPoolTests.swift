@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("PostgreSQL pool")
@@ -98,19 +99,6 @@ struct PostgresPoolTests {
             try await busy
             #expect(try await pool.withConnection { try $0.query("SELECT 3").scalar(Int64.self) } == 3)
         }
-    }
-
-    private func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw TestTimeout(what: what) }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
-    private struct TestTimeout: Error, CustomStringConvertible {
-        let what: String
-        var description: String { "timed out waiting until \(what)" }
     }
 
     /// The backends of all the pool's connections, opened by holding every connection at once.

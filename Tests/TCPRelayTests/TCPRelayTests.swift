@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import Postgres
-import Testing
 @testable import TCPRelay
+import TestSupport
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,16 +24,6 @@ struct TCPRelayTests {
         try await body(relay, echo, port)
     }
 
-    /// Polls `condition` until it holds or `timeout` passes.
-    private func eventually(within timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return true
-    }
-
     private static func pattern(_ count: Int, seed: Int) -> [UInt8] {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ seed) }
     }
@@ -51,7 +42,7 @@ struct TCPRelayTests {
             client.shutdownWrite()
             #expect(client.readToEnd() == EchoServer.trailer)
 
-            #expect(await eventually { relay.connectionsOpen == 0 })
+            try await waitUntil("relay.connectionsOpen == 0", timeout: .seconds(5)) { relay.connectionsOpen == 0 }
             let statistics = relay.statistics
             #expect(statistics.bytesUpstream == UInt64(sent))
             #expect(statistics.bytesDownstream == UInt64(sent + EchoServer.trailer.count))
@@ -64,7 +55,7 @@ struct TCPRelayTests {
         try await withEchoRelay { relay, _, port in
             let clients = try (0..<4).map { _ in try TestClient(port: port) }
             defer { clients.forEach { $0.close() } }
-            #expect(await eventually { relay.connectionsOpen == 4 })
+            try await waitUntil("relay.connectionsOpen == 4", timeout: .seconds(5)) { relay.connectionsOpen == 4 }
             for (index, client) in clients.enumerated() {
                 try client.send(Self.pattern(1_000 * (index + 1), seed: index))
             }
@@ -73,7 +64,7 @@ struct TCPRelayTests {
             }
             // A direction counts right after its send returns, which may be just after the
             // peer has the bytes; hence waiting.
-            #expect(await eventually { relay.bytesUpstream == 10_000 && relay.bytesDownstream == 10_000 })
+            try await waitUntil("relay.bytesUpstream == 10_000 && relay.bytesDownstream == 10_000", timeout: .seconds(5)) { relay.bytesUpstream == 10_000 && relay.bytesDownstream == 10_000 }
             #expect(relay.connectionsAccepted == 4)
         }
     }
@@ -87,7 +78,7 @@ struct TCPRelayTests {
             // The echo server sends its trailer only after it has read our FIN, and it travels
             // back over the direction that is still open.
             #expect(client.readToEnd() == Array("ping".utf8) + EchoServer.trailer)
-            #expect(await eventually { relay.connectionsOpen == 0 })
+            try await waitUntil("relay.connectionsOpen == 0", timeout: .seconds(5)) { relay.connectionsOpen == 0 }
         }
     }
 
@@ -114,7 +105,7 @@ struct TCPRelayTests {
             } catch let error as TCPRelayError {
                 #expect(error.errno == ECONNRESET)
             }
-            #expect(await eventually { relay.statistics.connectionsRejected == 1 })
+            try await waitUntil("relay.statistics.connectionsRejected == 1", timeout: .seconds(5)) { relay.statistics.connectionsRejected == 1 }
 
             relay.unblock()
             relay.unblock()
