@@ -9,7 +9,7 @@
 #   4. the deploy scripts (scripts/k8s-*.sh) parse, and pass shellcheck;
 #   5. scripts/check_deploy_invariants.py: probes, limits, security contexts, grace periods,
 #      required environment variables (from the Swift sources), the prod Ingress, autoscaler
-#      caps, monitoring, and the README's configuration reference.
+#      caps, monitoring, and the configuration reference in docs/configuration.md.
 # Exits non-zero on the first failing step.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
@@ -73,5 +73,5 @@ shellcheck -x scripts/k8s-*.sh scripts/check-deploy.sh || die "shellcheck failed
 log "ok: scripts/k8s-*.sh"
 
 "$python" "$invariants" check "${args[@]}" || die "deployment invariants failed"
-"$python" "$invariants" check-readme README.md || die "README's configuration reference is stale"
+"$python" "$invariants" check-readme docs/configuration.md || die "the configuration reference in docs/configuration.md is stale"
 log "ok: invariants"

@@ -9,8 +9,11 @@ that only works on a developer's machine (127.0.0.1).
 
   check_deploy_invariants.py split-crds RENDERED OUT   drop the CRD kinds listed below
   check_deploy_invariants.py check --compose FILE --overlay NAME=RENDERED ...
-  check_deploy_invariants.py reference                 the README's configuration tables
-  check_deploy_invariants.py check-readme README.md    README's tables equal `reference`
+  check_deploy_invariants.py reference                 the configuration tables (docs/configuration.md)
+  check_deploy_invariants.py check-readme docs/configuration.md
+                                                       the file's tables equal `reference`
+  check_deploy_invariants.py write-readme docs/configuration.md
+                                                       rewrite the file's tables from `reference`
 """
 import json
 import re
@@ -469,7 +472,7 @@ def main(argv):
             return 0
         if block.strip() != reference().strip():
             print(f"{argv[1]}: the configuration reference differs from the Swift sources; regenerate it with\n"
-                  f"  .venv/bin/python scripts/check_deploy_invariants.py write-readme README.md", file=sys.stderr)
+                  f"  .venv/bin/python scripts/check_deploy_invariants.py write-readme {argv[1]}", file=sys.stderr)
             return 1
         return 0
     if argv[:1] != ["check"]:

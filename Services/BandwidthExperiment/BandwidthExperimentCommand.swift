@@ -14,7 +14,7 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
         a counting TCP relay in front of every server a sync path talks to; creates, seeds and drops its own databases \
         on the given server. Writes results.json, report.md with its SVG charts and the services' logs to --output-dir \
         (--report-only redraws the report from a results.json); exit 1 when a consumer DB \
-        differs from the producer DB at the end (README: "The bandwidth experiment").
+        differs from the producer DB at the end (docs/experiment/README.md).
         """)
 
     @Option(help: "The store of every database: postgres or mongo.")

@@ -156,6 +156,6 @@ struct ExperimentResults: Codable, Sendable {
     var consumerDbsEqual: Bool
     /// Sampled from the workload's start to the catch-up's end; nil in older results.
     var timeline: [TimelineSample]?
-    /// How staleness and cost were measured, in words (README: "The bandwidth experiment").
+    /// How staleness and cost were measured, in words (docs/experiment/README.md).
     var methods: [String: String]
 }

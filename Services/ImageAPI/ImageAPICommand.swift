@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Brokers for the legacy-format topics, comma-separated host:port. Env LEAFSYNC_LEGACY_KAFKA_BROKERS. Default the --kafka-brokers.")
     var legacyKafkaBrokers: String?
 
-    @Option(help: "Envelope schema of the change events written: 2 (the JPEG as bytes after the JSON) or 1 (hex in the JSON, for consumers older than schema 2; see the README's rolling upgrade). Env LEAFSYNC_SCHEMA_VERSION. Default 2.")
+    @Option(help: "Envelope schema of the change events written: 2 (the JPEG as bytes after the JSON) or 1 (hex in the JSON, for consumers older than schema 2; see Evolving the schema in docs/events.md). Env LEAFSYNC_SCHEMA_VERSION. Default 2.")
     var schemaVersion: Int?
 
     @Option(help: "Milliseconds added to this instance's clock for the times of changes (tests of skewed replicas; updated_at stays ordered regardless). Env LEAFSYNC_CLOCK_OFFSET_MS. Default 0.")

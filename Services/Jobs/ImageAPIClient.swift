@@ -2,7 +2,7 @@ import HTTP
 import ImageModel
 import JSON
 
-/// The image-api calls the jobs make, exactly as any client sends them (README "The Image API").
+/// The image-api calls the jobs make, exactly as any client sends them (docs/api.md).
 struct ImageAPIClient: Sendable {
     /// What the jobs need of an image.
     struct Image: Sendable {

@@ -186,7 +186,7 @@ import Testing
     }
 }
 
-/// The dead-letter header names (the consumer's contract, documented in the README).
+/// The dead-letter header names (the consumer's contract, documented in docs/events.md).
 enum DeadLetterHeader {
     static let reason = "dlq-reason"
     static let topic = "dlq-original-topic"

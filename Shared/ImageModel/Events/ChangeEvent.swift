@@ -12,7 +12,7 @@ public enum ChangeOperation: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One change of one image record, as the stream sync carries it from the producer DB to the
-/// consumer DB (see the README's "Change events").
+/// consumer DB (see docs/events.md).
 ///
 /// A create (or repair) carries the whole record; an update or delete only the fields that
 /// changed and the new `updated_at`: the JPEG travels once, with the create.

@@ -1,6 +1,6 @@
 /// The sizes every hop of the stream sync agrees on, all derived from the largest JPEG a record
 /// may hold: the API refuses a bigger one (413), so every event it commits fits the relay's
-/// producer, the topics, the consumer's fetches and the dead-letter topic (README, "When a
+/// producer, the topics, the consumer's fetches and the dead-letter topic (docs/events.md, "When a
 /// record is bad").
 public enum EventLimits {
     /// Largest JPEG of a record, decoded: 512 KiB (524,288 bytes).
