@@ -2,8 +2,6 @@ import ArgumentParser
 import HTTP
 import ImageModel
 import ImageStores
-import Logging
-import Routing
 import ServiceKit
 import StreamSync
 
@@ -44,7 +42,7 @@ struct BootstrapCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try server.resolve(defaultPort: 8086)
-        let registry = Observability.bootstrap(level: settings.logLevel)
+        let host = ServiceHost("consumer-bootstrap", settings: settings)
         let source = settings.source
         guard let kafkaSettings = try kafka.resolve(source, clientID: "consumer-bootstrap") else {
             throw ValidationError("no broker: set --kafka-brokers or LEAFSYNC_KAFKA_BROKERS")
@@ -62,19 +60,17 @@ struct BootstrapCommand: AsyncParsableCommand {
         let groupID = source.string("group_id", flag: groupID, default: ServeCommand.defaultGroupID)
         let storeSettings = try store.resolve(source)
 
-        let logger = Logger(label: "consumer-bootstrap")
+        let logger = host.logger
         let producer = try ImageStore.make(url: producerURL, poolSize: 1, logger: logger)
         let replica = try ImageStore.make(url: storeSettings.url, poolSize: 1, logger: logger)
         let httpServer: HTTPServer
         do {
-            let retry = StartupRetry(deadline: storeSettings.deadline)
-            try await retry.run("producer database \(redactingPassword(producerURL))", logger: logger) { try await producer.ping() }
-            try await retry.run("consumer database \(redactingPassword(storeSettings.url))", logger: logger) { try await replica.ping() }
+            try await host.waitFor("producer database \(producerURL)", deadline: storeSettings.deadline) { try await producer.ping() }
+            try await host.waitFor("consumer database \(storeSettings.url)", deadline: storeSettings.deadline) { try await replica.ping() }
             try await replica.migrate()
             _ = try await kafkaSettings.prepareTopics(deadline: storeSettings.deadline, logger: logger)
-            let router = RouterBuilder(logger: logger)
-            router.add(middleware: MetricsMiddleware())
-            ServiceRoutes.register(on: router, registry: registry) { nil }
+            // A server for /metrics (the copy's progress) while the bootstrap runs; it ends with it.
+            let router = host.router(protectsWrites: false) { nil }
             httpServer = HTTPServer(configuration: settings.httpConfiguration, responder: router.buildResponder(), logger: logger)
             let port = try httpServer.start()
             logger.info("listening", metadata: ["http.host": "\(settings.host)", "http.port": "\(port)"])

@@ -51,8 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try server.resolve(defaultPort: 8082)
-        let registry = Observability.bootstrap(level: settings.logLevel,
-                                               histogramBuckets: ChangeConsumer.histogramBuckets)
+        let host = ServiceHost("consumer", settings: settings, histogramBuckets: ChangeConsumer.histogramBuckets)
         let source = settings.source
         guard let kafkaSettings = try kafka.resolve(source, clientID: "consumer") else {
             throw ValidationError("no broker: set --kafka-brokers or LEAFSYNC_KAFKA_BROKERS")
@@ -80,12 +79,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("the offset gap grace must be 0...3600000 milliseconds (an hour)")
         }
         let app = Consumer(
-            settings: settings,
+            host: host,
             store: try store.resolve(source),
             kafka: kafkaSettings,
             groupID: source.string("group_id", flag: groupID, default: Self.defaultGroupID),
-            batching: batching,
-            registry: registry)
+            batching: batching)
         try await app.run()
     }
 }

@@ -1,28 +1,22 @@
 import ArgumentParser
 import BatchSync
 import Foundation
-import HTTP
 import ImageModel
 import ImageStores
 import JobControl
 import Logging
-import Prometheus
-import Routing
 import ServiceKit
-import ServiceLifecycle
 
 /// The db-synchronizer process, assembled in one place: both stores, the engine, the job that
 /// runs it, routes, server, lifecycle.
 struct DBSynchronizer {
-    let server: ServerSettings
+    let host: ServiceHost
     let settings: SyncSettings
-    let registry: PrometheusCollectorRegistry
-    private let logger = Logger(label: "db-synchronizer")
+    private var logger: Logger { host.logger }
 
-    init(server: ServerSettings, settings: SyncSettings, registry: PrometheusCollectorRegistry) {
-        self.server = server
+    init(host: ServiceHost, settings: SyncSettings) {
+        self.host = host
         self.settings = settings
-        self.registry = registry
     }
 
     func run() async throws {
@@ -38,29 +32,15 @@ struct DBSynchronizer {
             }
         }
         let job = JobController(name: settings.batch.jobName, tasks: [task], autostart: true, logger: logger)
-
-        let router = RouterBuilder(logger: logger)
-        router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: AccessLogMiddleware())
-        router.add(middleware: MetricsMiddleware())
-        router.add(middleware: BearerAuthMiddleware(token: server.apiToken))
-        ServiceRoutes.register(on: router, registry: registry) {
+        let router = host.router(protectsWrites: true) {
             for (side, repository) in [("producer", producer), ("consumer", consumer)] as [(String, any ImageRepository)] {
                 do { try await repository.ping() } catch { return "\(side) database unreachable: \(error)" }
             }
             return nil
         }
         JobRoutes.register(on: router, jobs: [job])
-        let httpServer = HTTPServer(configuration: server.httpConfiguration, responder: router.buildResponder(), logger: logger)
-        let port = try httpServer.start()
-        logger.info("listening", metadata: ["http.host": "\(server.host)", "http.port": "\(port)"])
-
-        // Reverse order on shutdown: the job ends its run at the next page, then the server stops.
-        var configuration = ServiceGroupConfiguration(
-            services: [.init(service: HTTPServerService(server: httpServer)), .init(service: job)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        configuration.maximumGracefulShutdownDuration = server.shutdownGrace
-        try await ServiceGroup(configuration: configuration).run()
+        // The job ends its run at the next page before the server stops.
+        try await host.serve(router, last: [job])
         await producer.close()
         await consumer.close()
         logger.info("stopped")
@@ -95,10 +75,9 @@ struct DBSynchronizer {
         ])
         let producer = try ImageStore.make(url: settings.producerURL, poolSize: settings.poolSize, logger: logger)
         let consumer = try ImageStore.make(url: settings.consumerURL, poolSize: settings.poolSize, logger: logger)
-        let retry = StartupRetry(deadline: settings.storeDeadline)
         do {
-            try await retry.run("producer database \(redactingPassword(settings.producerURL))", logger: logger) { try await producer.ping() }
-            try await retry.run("consumer database \(redactingPassword(settings.consumerURL))", logger: logger) { try await consumer.ping() }
+            try await host.waitFor("producer database \(settings.producerURL)", deadline: settings.storeDeadline) { try await producer.ping() }
+            try await host.waitFor("consumer database \(settings.consumerURL)", deadline: settings.storeDeadline) { try await consumer.ping() }
             try await consumer.migrate()
         } catch {
             await producer.close()

@@ -19,11 +19,11 @@ struct DBSynchronizerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try server.resolve(defaultPort: 5053)
-        let registry = Observability.bootstrap(level: settings.logLevel, histogramBuckets: [
+        let host = ServiceHost("db-synchronizer", settings: settings, histogramBuckets: [
             BatchSyncMetrics.runDurationLabel: BatchSyncMetrics.runDurationBuckets,
             BatchSyncMetrics.stalenessLabel: BatchSyncMetrics.stalenessBuckets,
         ])
-        let app = DBSynchronizer(server: settings, settings: try sync.resolve(settings.source), registry: registry)
+        let app = DBSynchronizer(host: host, settings: try sync.resolve(settings.source))
         if sync.once {
             try await app.runOnce()
         } else {

@@ -40,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try server.resolve(defaultPort: 8080, defaultMaxBodyBytes: EventLimits.maxEventBytes)
-        let registry = Observability.bootstrap(level: settings.logLevel)
+        let host = ServiceHost("image-api", settings: settings)
         let source = settings.source
         let kafkaSettings = try kafka.resolve(source, clientID: "image-api")
         let legacy = try source.optionalString("legacy_topic_prefix", flag: legacyTopicPrefix).map { prefix in
@@ -61,13 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--schema-version must be \(ChangeEvent.schemaVersions.lowerBound) or \(ChangeEvent.schemaVersions.upperBound), not \(schema)")
         }
         let app = ImageAPI(
-            settings: settings,
+            host: host,
             store: try store.resolve(source),
             kafka: kafkaSettings,
             legacyKafka: legacy,
             eventSchemaVersion: schema,
-            clockOffsetMilliseconds: Int64(clockOffset),
-            registry: registry)
+            clockOffsetMilliseconds: Int64(clockOffset))
         try await app.run()
     }
 }

@@ -1,20 +1,15 @@
-import HTTP
 import HTTPClient
 import JobControl
 import Logging
-import Prometheus
-import Routing
 import ServiceKit
-import ServiceLifecycle
 
 /// The jobs process, assembled in one place: clients, the three jobs, routes, server, lifecycle.
 struct Jobs {
-    let server: ServerSettings
+    let host: ServiceHost
     let settings: JobsSettings
-    let registry: PrometheusCollectorRegistry
 
     func run() async throws {
-        let logger = Logger(label: "jobs")
+        let logger = host.logger
         let context = try makeContext(logger: logger)
         let jobs = [CameraJob.make(context), RecognizerJob.make(context), UsersJob.make(context)]
         logger.info("starting", metadata: [
@@ -22,26 +17,12 @@ struct Jobs {
             "jobs.classifier": "\(settings.imageAnalyzerURL ?? "stand-in (no image analyzer configured)")",
             "jobs.speed": "\(settings.speed)", "jobs.intensity": "\(settings.intensity)", "jobs.seed": "\(settings.seed)",
         ])
-
-        let router = RouterBuilder(logger: logger)
-        router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: AccessLogMiddleware())
-        router.add(middleware: MetricsMiddleware())
-        router.add(middleware: BearerAuthMiddleware(token: server.apiToken))
         // Ready as soon as it serves: the jobs ride out an image-api outage, so it is no reason
         // to take this process out of service.
-        ServiceRoutes.register(on: router, registry: registry) { nil }
+        let router = host.router(protectsWrites: true) { nil }
         JobRoutes.register(on: router, jobs: jobs)
-        let httpServer = HTTPServer(configuration: server.httpConfiguration, responder: router.buildResponder(), logger: logger)
-        let port = try httpServer.start()
-        logger.info("listening", metadata: ["http.host": "\(server.host)", "http.port": "\(port)"])
-
-        // Reverse order on shutdown: the jobs end their runs first, then the server stops.
-        var configuration = ServiceGroupConfiguration(
-            services: [.init(service: HTTPServerService(server: httpServer))] + jobs.map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        configuration.maximumGracefulShutdownDuration = server.shutdownGrace
-        try await ServiceGroup(configuration: configuration).run()
+        // The jobs end their runs before the server stops.
+        try await host.serve(router, last: jobs)
         logger.info("stopped")
     }
 

@@ -20,8 +20,7 @@ struct JobsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try server.resolve(defaultPort: 5050)
-        let registry = Observability.bootstrap(level: settings.logLevel)
-        let jobs = try JobsSettings(options, source: settings.source)
-        try await Jobs(server: settings, settings: jobs, registry: registry).run()
+        let host = ServiceHost("jobs", settings: settings)
+        try await Jobs(host: host, settings: try JobsSettings(options, source: settings.source)).run()
     }
 }

@@ -12,8 +12,7 @@ struct SeederCommand: AsyncParsableCommand {
         commandName: "seeder",
         abstract: "Fill an image database with N synthetic leaf images per plant (real JPEG bytes), deterministically.")
 
-    @Option(help: "The database to fill: postgres://... or mongodb://.... Env LEAFSYNC_STORE_URL.")
-    var storeURL: String?
+    @OptionGroup var store: StoreOptions
 
     @Option(help: "Images per plant.")
     var perPlant: Int = 2000
@@ -24,8 +23,6 @@ struct SeederCommand: AsyncParsableCommand {
     @Flag(help: "Remove every existing record first.")
     var reset = false
 
-    @Option(help: "Seconds to keep retrying an unreachable database.")
-    var storeDeadline: Double = 60
 
     @Option(help: "Folder of <plant>-NN.jpg files; default: the JPEGs built into the seeder.")
     var jpegDir: String?
@@ -36,13 +33,10 @@ struct SeederCommand: AsyncParsableCommand {
     func run() async throws {
         _ = Observability.bootstrap(level: .info)
         let logger = Logger(label: "seeder")
-        let source = try ConfigurationSource()
-        guard let url = source.optionalString("store_url", flag: storeURL) else {
-            throw ValidationError("no database: set --store-url or LEAFSYNC_STORE_URL")
-        }
+        let settings = try store.resolve(try ConfigurationSource())
         guard perPlant >= 0 else { throw ValidationError("--per-plant must be ≥ 0") }
-        let repository = try ImageStore.make(url: url, logger: logger)
-        try await StartupRetry(deadline: .milliseconds(Int64(storeDeadline * 1000))).run(redactingPassword(url), logger: logger) {
+        let repository = try ImageStore.make(url: settings.url, poolSize: settings.poolSize, logger: logger)
+        try await StartupRetry(deadline: settings.deadline).run(redactingPassword(settings.url), logger: logger) {
             try await repository.ping()
         }
         try await repository.migrate()
@@ -68,6 +62,6 @@ struct SeederCommand: AsyncParsableCommand {
         }
         try await repository.setDeployed()
         await repository.close()
-        logger.info("done", metadata: ["store.url": "\(redactingPassword(url))"])
+        logger.info("done", metadata: ["store.url": "\(redactingPassword(settings.url))"])
     }
 }

@@ -18,8 +18,6 @@ public enum Observability {
     ///   for those whose range differs from request latencies.
     public static func bootstrap(level: Logger.Level,
                                  histogramBuckets: [String: [Duration]] = [:]) -> PrometheusCollectorRegistry {
-        // Every service passes here first, before it starts its threads.
-        ProcessMemory.limitRetainedMemory()
         LoggingSystem.bootstrap { LineLogHandler(label: $0, level: level) }
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
