@@ -1,7 +1,9 @@
 import CRdKafka
+@testable import Kafka
 import Logging
 
-/// librdkafka's in-process mock cluster, for tests: brokers on random loopback ports that
+/// librdkafka's in-process mock cluster, for the tests only (it reaches the wrapper's internal
+/// client, so it lives here rather than in the product's `Kafka` module): brokers on random loopback ports that
 /// speak the Kafka protocol (topics auto-create; no CreateTopics), can be taken down and
 /// brought up, and fail requests on demand. Works with librdkafka 2.0.2 and later.
 public final class KafkaMockCluster: Sendable {
