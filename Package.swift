@@ -97,6 +97,14 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["HTTP", "Sockets"], path: "Shared/HTTPClient", exclude: ["README.md"]),
         // SVG charts for the bandwidth experiment's report; standard library and Foundation only.
         .target(name: "Charts", dependencies: ["Primitives"], path: "Shared/Charts", exclude: ["README.md"]),
+        // The bandwidth experiment's work: its results, model and reports (pure), and the runner that
+        // starts the services behind counting relays and measures them.
+        .target(name: "ExperimentModel", dependencies: ["Charts"], path: "Shared/ExperimentModel", exclude: ["README.md"]),
+        .target(name: "ExperimentRunner", dependencies: [
+            "ExperimentModel", "TCPRelay", "HTTPClient", "HTTP", "ImageStores", "StoreVerification", "Postgres", "Kafka", "ServiceKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Shared/ExperimentRunner", exclude: ["README.md"]),
         .target(name: "JobControl", dependencies: [
             "HTTP", "Routing", "JSON",
             .product(name: "Logging", package: "swift-log"),
@@ -153,9 +161,7 @@ let package = Package(
 
         // The bandwidth experiment: runs the services above and measures each sync path's bytes.
         .executableTarget(name: "BandwidthExperiment", dependencies: [
-            "TCPRelay", "HTTPClient", "HTTP", "ImageStores", "ImageModel", "StoreVerification", "Postgres", "Kafka", "ServiceKit",
-            "Charts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
+            "ExperimentRunner", "ExperimentModel", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Services/BandwidthExperiment"),
 
         // Tests. TestSupport gives every integration test the real servers, each test its own namespace.
@@ -205,7 +211,10 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "BandwidthExperimentTests", dependencies: ["TestSupport", "BandwidthExperiment", "Charts", "Kafka"]),
+        .testTarget(name: "ExperimentModelTests", dependencies: ["ExperimentModel", "Charts"]),
+        .testTarget(name: "ExperimentRunnerTests", dependencies: ["ExperimentRunner"]),
+        // The executable's flags in-process, and the executable itself as a process.
+        .testTarget(name: "BandwidthExperimentTests", dependencies: ["TestSupport", "BandwidthExperiment", "ExperimentRunner", "Kafka"]),
         .testTarget(name: "ServiceKitTests", dependencies: [
             "ServiceKit", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
-import Logging
+import ExperimentModel
+import ExperimentRunner
 
 /// `bandwidth-experiment`: batch against stream sync on one workload, bytes measured on the wire.
 @main
@@ -84,80 +84,26 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
     @Option(help: "MongoDB server URL (any database in it is ignored). Env LEAFSYNC_MONGO_URL.")
     var mongoURL: String?
 
-    func validate() throws {
-        let reals = [intensity, interval, speed ?? 1] + sweepIntensity + sweepInterval
-        guard reals.allSatisfy({ $0 > 0 && $0.isFinite }), (duration ?? 1) > 0, (perPlant ?? 1) > 0, sweepPerPlant.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--intensity, --interval, --speed, --duration, --per-plant and the sweep values must be positive and finite")
-        }
-        if let kafkaBrokers {
-            do {
-                _ = try BrokerSource.external(kafkaBrokers)
-            } catch {
-                throw ValidationError(error.description)
-            }
-        }
-        // librdkafka's own bounds for fetch.wait.max.ms are 0...300000; 0 would spin.
-        guard ([fetchWaitMs] + sweepFetchWait).allSatisfy({ (1...300_000).contains($0) }) else {
-            throw ValidationError("fetch waits must be 1 to 300000 ms")
-        }
-        guard !sweepKnobs || (!sweepInterval.isEmpty && sweepInterval.count == sweepFetchWait.count && sweepPerPlant.isEmpty) else {
-            throw ValidationError("--sweep-knobs pairs --sweep-interval and --sweep-fetch-wait: give as many of each, and no --sweep-per-plant")
-        }
+    /// The flags as the runner takes them.
+    var settings: ExperimentSettings {
+        ExperimentSettings(store: store, perPlant: perPlant, duration: duration, speed: speed, intensity: intensity, seed: seed,
+                           interval: interval, watermarkMargin: watermarkMargin, fetchWaitMs: fetchWaitMs,
+                           sweep: .init(intensities: sweepIntensity, perPlants: sweepPerPlant, intervals: sweepInterval,
+                                        fetchWaits: sweepFetchWait, pairKnobs: sweepKnobs),
+                           quick: quick, outputDir: outputDir, reportOnly: reportOnly, binDir: binDir, tansuPath: tansuPath,
+                           kafkaBrokers: kafkaBrokers, postgresURL: postgresURL, mongoURL: mongoURL)
     }
 
-    /// Images per plant of a run the flags make.
-    var basePerPlant: Int { perPlant ?? (quick ? 30 : 300) }
+    func validate() throws {
+        do {
+            try settings.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
 
     func run() async throws {
-        var logger = Logger(label: "bandwidth-experiment")
-        logger.logLevel = .warning
-        do {
-            if let reportOnly {
-                try writeReport(from: URL(fileURLWithPath: reportOnly))
-            } else if let sweep = SweepPlan(base: .init(intensity: intensity, perPlant: basePerPlant, interval: interval,
-                                                        fetchWaitMilliseconds: fetchWaitMs),
-                                            axes: .init(intensities: sweepIntensity, perPlants: sweepPerPlant, intervals: sweepInterval,
-                                                        fetchWaits: sweepFetchWait, pairKnobs: sweepKnobs)) {
-                let output = URL(fileURLWithPath: outputDir ?? "bandwidth-experiment-sweep-\(Int(Date().timeIntervalSince1970))")
-                try await SweepRunner(plan: sweep, command: self, output: output, logger: logger).run()
-            } else {
-                _ = try await Self.finish(try RunLaunch(command: self, logger: logger))
-            }
-        } catch let error as ExperimentError {
-            FileHandle.standardError.write(Data("bandwidth-experiment: error: \(error)\n".utf8))
-            throw ExitCode.failure
-        }
-    }
-
-    /// report.md from a results.json, or sweep.md from a sweep's folder.
-    private func writeReport(from source: URL) throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder), isFolder.boolValue {
-            let files = try SweepReport(results: try SweepRunner.load(source)).write(to: outputDir.map { URL(fileURLWithPath: $0) } ?? source)
-            print("sweep report: \(files[0].path)")
-        } else {
-            let files = try ReportWriter.write(try ReportWriter.load(source),
-                                               to: outputDir.map { URL(fileURLWithPath: $0) } ?? source.deletingLastPathComponent())
-            print("report: \(files[0].path)")
-        }
-    }
-
-    /// Runs one experiment, prints its table, and turns a failure into the exit status.
-    static func finish(_ launch: RunLaunch) async throws -> ExperimentResults {
-        switch await launch.execute() {
-        case .success(let results):
-            print(ResultsTable.render(results))
-            print("results: \(launch.output.appendingPathComponent("results.json").path)")
-            return results
-        case .failure(is CancellationError):
-            let message = "bandwidth-experiment: interrupted; every process and relay it started is stopped "
-                + "and its databases are dropped (logs: \(launch.logs.path))\n"
-            FileHandle.standardError.write(Data(message.utf8))
-            throw ExitCode(130)
-        case .failure(let error):
-            FileHandle.standardError.write(Data("bandwidth-experiment: error: \(error)\nlogs: \(launch.logs.path)\n".utf8))
-            throw ExitCode.failure
-        }
+        try await settings.run()
     }
 }
 

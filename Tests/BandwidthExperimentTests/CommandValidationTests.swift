@@ -1,5 +1,6 @@
 import Testing
 @testable import BandwidthExperiment
+@testable import ExperimentRunner
 
 /// Settings are refused before anything starts, with the flag named, whatever the value.
 @Suite struct CommandValidationTests {
