@@ -58,7 +58,8 @@ let package = Package(
 
         // Domain.
         .target(name: "JSON", path: "Shared/JSON", exclude: ["README.md"]),
-        // Locked and FNV-1a, once for every module; no dependencies, so the C wrappers use it too.
+        // Locked, FNV-1a and the Prometheus text reader, once for every module; no dependencies,
+        // so the C wrappers use it too.
         .target(name: "Primitives", path: "Shared/Primitives", exclude: ["README.md"]),
         .target(name: "ImageModel", dependencies: ["JSON"], path: "Shared/ImageModel", exclude: ["README.md"]),
         .target(name: "ImageStores", dependencies: [
@@ -99,9 +100,9 @@ let package = Package(
         .target(name: "Charts", dependencies: ["Primitives"], path: "Shared/Charts", exclude: ["README.md"]),
         // The bandwidth experiment's work: its results, model and reports (pure), and the runner that
         // starts the services behind counting relays and measures them.
-        .target(name: "ExperimentModel", dependencies: ["Charts"], path: "Shared/ExperimentModel", exclude: ["README.md"]),
+        .target(name: "ExperimentModel", dependencies: ["Charts", "Primitives"], path: "Shared/ExperimentModel", exclude: ["README.md"]),
         .target(name: "ExperimentRunner", dependencies: [
-            "ExperimentModel", "TCPRelay", "HTTPClient", "HTTP", "ImageStores", "StoreVerification", "Postgres", "Kafka", "ServiceKit",
+            "ExperimentModel", "Primitives", "TCPRelay", "HTTPClient", "HTTP", "ImageStores", "StoreVerification", "Postgres", "Kafka", "ServiceKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Shared/ExperimentRunner", exclude: ["README.md"]),
@@ -137,7 +138,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/Verify"),
         .executableTarget(name: "SyncBench", dependencies: [
-            "ServiceKit", "StreamSync", "Kafka", "ImageModel", "SeedData", "HTTPClient", "HTTP",
+            "ServiceKit", "StreamSync", "Kafka", "ImageModel", "SeedData", "HTTPClient", "HTTP", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/SyncBench"),
@@ -191,7 +192,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyncEndToEndTests", dependencies: [
-            "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "StreamSync", "TCPRelay", "TestSupport", "Postgres", "Mongo",
+            "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "StreamSync", "TCPRelay", "TestSupport", "Postgres", "Mongo", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BatchSyncTests", dependencies: [
@@ -202,7 +203,7 @@ let package = Package(
             "HTTPClient", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "JobsTests", dependencies: [
-            "Jobs", "ServiceKit", "ImageModel", "HTTPClient", "HTTP", "Routing", "JSON", "TestSupport",
+            "Jobs", "ServiceKit", "ImageModel", "HTTPClient", "HTTP", "Routing", "JSON", "Primitives", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "JobControlTests", dependencies: [
@@ -211,7 +212,8 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "ExperimentModelTests", dependencies: ["ExperimentModel", "Charts"]),
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
+        .testTarget(name: "ExperimentModelTests", dependencies: ["ExperimentModel", "Charts", "Primitives"]),
         .testTarget(name: "ExperimentRunnerTests", dependencies: ["ExperimentRunner"]),
         // The executable's flags in-process, and the executable itself as a process.
         .testTarget(name: "BandwidthExperimentTests", dependencies: ["TestSupport", "BandwidthExperiment", "ExperimentRunner", "Kafka"]),

@@ -81,8 +81,13 @@ trap 'exit 130' INT TERM
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 load_average() { local one _; read -r one _ </proc/loadavg; printf '%s\n' "$one"; }
 
-# series FILE NAME: the value of one series (`name{labels}` exactly as exposed), 0 if absent.
-series() { awk -v s="$2" '$1 == s { v = $2 } END { printf "%.17g\n", v + 0 }' "$1"; }
+# series FILE NAME KEY=VALUE...: the sum of metric NAME's series with those labels, 0 if none.
+series() {
+  local file=$1 name=$2 pair labels=()
+  shift 2
+  for pair in "$@"; do labels+=(--label "$pair"); done
+  "$BIN/sync-bench" metrics "$file" "$name" "${labels[@]}"
+}
 
 # database STORE NAME VAR: creates (PostgreSQL) or records (MongoDB: made on first write) a
 # database to drop at exit, and sets VAR to its URL. (Not a command substitution: the
@@ -127,9 +132,9 @@ sync_run() {
   wait_for_port "$PORT" 60 "$SYNC_PID" || fail_with_log "$log" "db-synchronizer ($phase $name) did not start"
   deadline=$((SECONDS + RUN_TIMEOUT))
   until curl -fsS -o "$metrics" "http://127.0.0.1:$PORT/metrics" &&
-    [ "$(series "$metrics" "db_synchronization_job_runs_total{mode=\"$mode\",outcome=\"success\"}")" -ge 1 ]; do
+    [ "$(series "$metrics" db_synchronization_job_runs_total mode="$mode" outcome=success)" -ge 1 ]; do
     kill -0 "$SYNC_PID" 2>/dev/null || fail_with_log "$log" "db-synchronizer died ($phase $name)"
-    if [ "$(series "$metrics" "db_synchronization_job_runs_total{mode=\"$mode\",outcome=\"failure\"}")" -ne 0 ]; then
+    if [ "$(series "$metrics" db_synchronization_job_runs_total mode="$mode" outcome=failure)" -ne 0 ]; then
       curl -fsS "http://127.0.0.1:$PORT/job/logs?format=text" >>"$log" 2>&1 || true
       fail_with_log "$log" "the $phase $name run failed"
     fi
@@ -141,11 +146,11 @@ sync_run() {
   wait_pid_exit "$SYNC_PID" 30 || fail_with_log "$log" "db-synchronizer did not stop on SIGTERM"
   wait "$SYNC_PID" || fail_with_log "$log" "db-synchronizer exited non-zero after SIGTERM"
   SYNC_PID=
-  read=$(series "$metrics" "db_synchronization_job_records_read_total{mode=\"$mode\"}")
-  written=$(series "$metrics" "db_synchronization_job_records_written_total{mode=\"$mode\"}")
-  applied=$(series "$metrics" "db_synchronization_job_records_applied_total{mode=\"$mode\"}")
-  bytes=$(series "$metrics" "db_synchronization_job_bytes_written_total{mode=\"$mode\"}")
-  seconds=$(series "$metrics" "db_synchronization_job_run_duration_seconds_sum{mode=\"$mode\"}")
+  read=$(series "$metrics" db_synchronization_job_records_read_total mode="$mode")
+  written=$(series "$metrics" db_synchronization_job_records_written_total mode="$mode")
+  applied=$(series "$metrics" db_synchronization_job_records_applied_total mode="$mode")
+  bytes=$(series "$metrics" db_synchronization_job_bytes_written_total mode="$mode")
+  seconds=$(series "$metrics" db_synchronization_job_run_duration_seconds_sum mode="$mode")
   ROWS+=("$(awk -v p="$phase" -v n="$name" -v r="$read" -v w="$written" -v a="$applied" -v b="$bytes" -v s="$seconds" \
     -v k="$peak" -v t="$TARGET_RSS_MIB" 'BEGIN {
       printf "%-9s %-12s %8d %8d %8d %10.1f %8.2f %9.0f %8.1f %10.1f  %s",
@@ -184,7 +189,7 @@ fi
 . "${LEAFSYNC_RUN_DIR:-$LEAFSYNC_ROOT/.run}/env"
 
 log "building (release, scratch path $SCRATCH)"
-release_build "$SCRATCH" "$WORK/build.log" db-synchronizer seeder verify
+release_build "$SCRATCH" "$WORK/build.log" db-synchronizer seeder verify sync-bench
 LOAD_START=$(load_average)
 
 # --- measure -----------------------------------------------------------------------------

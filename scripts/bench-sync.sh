@@ -157,14 +157,7 @@ verdict() {
 scrape() { curl -fsS -o "$1" "http://127.0.0.1:$CONSUMER_PORT/metrics"; }
 
 # metric FILE NAME...: the sum over every series of the named metrics in a scraped file.
-metric() {
-  local file=$1
-  shift
-  awk -v names=" $* " '
-    { name = $1; sub(/\{.*/, "", name) }
-    index(names, " " name " ") && $1 !~ /^#/ { sum += $NF }
-    END { printf "%.17g\n", sum }' "$file"
-}
+metric() { "$BIN/sync-bench" metrics "$@"; }
 
 # settled FILE: events the consumer is done with: applied, stale or dead-lettered.
 settled() { metric "$1" consumer_events_applied_total consumer_events_stale_total consumer_events_dead_lettered_total; }
@@ -250,26 +243,10 @@ apply_phase() {
 # bucket of histogram NAME (seconds) it falls in between the two scrapes; then the event count
 # and the mean (ms).
 histogram_diff() {
-  awk -v m="$1" -v qs="${*:4}" '
-    function le(line) { match(line, /le="[^"]*"/); return substr(line, RSTART + 4, RLENGTH - 5) }
-    FNR == 1 { file++ }
-    index($0, m "_bucket{") == 1 { bound = le($0); if (file == 1) before[bound] = $NF; else { after[bound] = $NF; order[++n] = bound } }
-    index($0, m "_sum ") == 1 { sum[file] = $NF }
-    index($0, m "_count ") == 1 { count[file] = $NF }
-    END {
-      total = count[2] - count[1]
-      split(qs, q, " ")
-      for (i = 1; i in q; i++) {
-        answer = "n/a"
-        for (j = 1; j <= n; j++) {
-          if (total > 0 && after[order[j]] - before[order[j]] >= q[i] * total) {
-            answer = (order[j] == "+Inf") ? "+Inf" : sprintf("%g", order[j] * 1000); break
-          }
-        }
-        printf "%s ", answer
-      }
-      printf "%d %.1f\n", total, (total > 0) ? 1000 * (sum[2] - sum[1]) / total : 0
-    }' "$2" "$3"
+  local name=$1 before=$2 after=$3 q quantiles=()
+  shift 3
+  for q in "$@"; do quantiles+=(--quantile "$q"); done
+  "$BIN/sync-bench" metrics "$after" --histogram "$name" --since "$before" "${quantiles[@]}"
 }
 
 # mean_between BEFORE AFTER NAME SCALE FORMAT: SCALE times the mean of histogram NAME between

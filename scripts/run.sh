@@ -71,7 +71,7 @@ start() {
 
 # metric_sum URL NAME: the sum of a counter's series on a service's /metrics.
 metric_sum() {
-  curl -fsS "$1/metrics" | awk -v name="$2" '$1 == name || index($1, name "{") == 1 { sum += $NF } END { printf "%.0f\n", sum }'
+  curl -fsS "$1/metrics" | "$BIN/sync-bench" metrics - "$2"
 }
 
 # batch_successes URL: successful runs of the db-synchronizer since its job last started.
@@ -139,11 +139,10 @@ experiment() {
   curl -fsS -o /dev/null -X DELETE "$api/image-plant/pepper/3" ${LEAFSYNC_API_TOKEN:+-H "Authorization: Bearer $LEAFSYNC_API_TOKEN"}
   log "$store: 92 changes sent through image-api in $((SECONDS - started)) s; verifying the stream consumer DB"
   verify_equal "$store" stream "$(consumer_url "$store")"
-  curl -fsS "$cons/metrics" | awk '
-    /^consumer_sync_staleness_seconds_sum/ { sum += $2 }
-    /^consumer_sync_staleness_seconds_count/ { n += $2 }
-    /^consumer_events_applied_total/ { applied += $2 }
-    END { if (n > 0) printf "    consumer: %d events applied, mean staleness %.1f ms over %d changes\n", applied, sum / n * 1000, n }'
+  curl -fsS -o "$RUN_DIR/consumer-$store.metrics" "$cons/metrics"
+  read -r n mean < <("$BIN/sync-bench" metrics "$RUN_DIR/consumer-$store.metrics" --histogram consumer_sync_staleness_seconds)
+  [ "$n" -eq 0 ] || printf '    consumer: %s events applied, mean staleness %s ms over %s changes\n' \
+    "$("$BIN/sync-bench" metrics "$RUN_DIR/consumer-$store.metrics" consumer_events_applied_total)" "$mean" "$n"
   stream_bytes=$(metric_sum "$api" image_api_image_size)
   log "$store: running the batch job now instead of at its next interval; verifying the batch consumer DB"
   batch_before=$(metric_sum "$batch" db_synchronization_job_image_size)
@@ -165,7 +164,7 @@ up() {
   # shellcheck disable=SC1091
   . "$RUN_DIR/env"
   log "building (release)"
-  release_build "" "$RUN_DIR/build.log" image-api consumer db-synchronizer jobs seeder verify bandwidth-experiment
+  release_build "" "$RUN_DIR/build.log" image-api consumer db-synchronizer jobs seeder verify bandwidth-experiment sync-bench
   stop_services
   # One creation time for all sides, so producer and consumers start with equal records.
   created=$(date -u +%Y-%m-%dT%H:%M:%S)

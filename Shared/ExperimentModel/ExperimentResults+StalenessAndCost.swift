@@ -1,3 +1,5 @@
+import Primitives
+
 extension ExperimentResults {
     /// Staleness per change from one service's histogram, the difference of two scrapes.
     /// Quantiles and the max are bucket upper bounds (the histogram keeps no exact values):
@@ -29,7 +31,7 @@ extension ExperimentResults {
             public var cumulativeCount: Int
         }
 
-        public init(_ histogram: Histogram, source: String, window: String, excludedCatchUpCount: Int? = nil) {
+        public init(_ histogram: PrometheusHistogram, source: String, window: String, excludedCatchUpCount: Int? = nil) {
             self.source = source
             self.window = window
             count = Int(histogram.count)

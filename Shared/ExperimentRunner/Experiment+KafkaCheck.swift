@@ -1,4 +1,5 @@
 import ExperimentModel
+import Primitives
 import TCPRelay
 
 extension Experiment {
@@ -25,7 +26,7 @@ extension Experiment {
 
     private func independentCount(relay: any CountingRelay, relayName: String, producer: ServiceEndpoint, producerPrefix: String,
                                   consumer: ServiceEndpoint) async throws -> ExperimentResults.IndependentCount {
-        func traffic(_ metrics: MetricsSnapshot, _ prefix: String) -> [Double] {
+        func traffic(_ metrics: PrometheusText, _ prefix: String) -> [Double] {
             [metrics.sum("\(prefix)_kafka_sent_bytes"), metrics.sum("\(prefix)_kafka_received_bytes")]
         }
         var previous = traffic(try await consumer.metrics(), "consumer")

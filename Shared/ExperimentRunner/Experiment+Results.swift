@@ -1,5 +1,6 @@
 import ExperimentModel
 import Foundation
+import Primitives
 
 extension Experiment {
     /// Turns the snapshots at the start of the workload, before the last batch runs, at the end
@@ -62,10 +63,10 @@ extension Experiment {
     }
 
     private func batchFigures(_ applier: String, _ before: Snapshot, _ after: Snapshot) -> ExperimentResults.BatchFigures {
-        func metrics(_ snapshot: Snapshot) -> MetricsSnapshot { snapshot.metrics[applier] ?? MetricsSnapshot(text: "") }
+        func metrics(_ snapshot: Snapshot) -> PrometheusText { snapshot.metrics[applier] ?? PrometheusText("") }
         func delta(_ name: String) -> Double { metrics(after).sum(name, [:]) - metrics(before).sum(name, [:]) }
-        let duration = Histogram(metrics(after), "db_synchronization_job_run_duration_seconds")
-            .since(Histogram(metrics(before), "db_synchronization_job_run_duration_seconds"))
+        let duration = PrometheusHistogram(metrics(after), "db_synchronization_job_run_duration_seconds")
+            .since(PrometheusHistogram(metrics(before), "db_synchronization_job_run_duration_seconds"))
         return .init(runs: delta("db_synchronization_job_runs_total"), recordsWritten: delta("db_synchronization_job_records_written_total"),
                      bytesWritten: delta("db_synchronization_job_bytes_written_total"),
                      storedBytesWritten: delta("db_synchronization_job_stored_bytes_written_total"),

@@ -1,4 +1,5 @@
 import ExperimentModel
+import Primitives
 
 extension Experiment {
     static let methods = [
@@ -20,8 +21,8 @@ extension Experiment {
     /// stale than a scheduled run's would be; their count is reported as excluded.
     func staleness(of variant: Variant, before: Snapshot, batchEnd: Snapshot, after: Snapshot) -> ExperimentResults.Staleness {
         let service = variant.applier, metric = variant.stalenessMetric
-        func histogram(_ snapshot: Snapshot) -> Histogram {
-            Histogram(snapshot.metrics[service] ?? MetricsSnapshot(text: ""), metric)
+        func histogram(_ snapshot: Snapshot) -> PrometheusHistogram {
+            PrometheusHistogram(snapshot.metrics[service] ?? PrometheusText(""), metric)
         }
         guard !variant.isStream else {
             return .init(histogram(after).since(histogram(before)),

@@ -1,4 +1,5 @@
 import ExperimentModel
+import Primitives
 import TCPRelay
 
 extension Experiment {
@@ -34,9 +35,9 @@ extension Experiment {
         sample(relays: snapshot.relays, imageAPI: snapshot.metrics["image-api"], at: snapshot.instant, since: start, previous: nil)
     }
 
-    private static func sample(relays: [String: TCPRelayStatistics], imageAPI: MetricsSnapshot?, at instant: ContinuousClock.Instant,
+    private static func sample(relays: [String: TCPRelayStatistics], imageAPI: PrometheusText?, at instant: ContinuousClock.Instant,
                                since start: Snapshot, previous: ExperimentResults.TimelineSample?) -> ExperimentResults.TimelineSample {
-        let events = { (metrics: MetricsSnapshot?) in metrics?.sum("image_api_image", ["format": "envelope"]) ?? 0 }
+        let events = { (metrics: PrometheusText?) in metrics?.sum("image_api_image", ["format": "envelope"]) ?? 0 }
         let changes = imageAPI.map { Int(events($0) - events(start.metrics["image-api"])) } ?? previous?.changes ?? 0
         return .init(seconds: start.instant.duration(to: instant) / .seconds(1), changes: changes,
                      bytes: Dictionary(uniqueKeysWithValues: Variant.allCases.map {

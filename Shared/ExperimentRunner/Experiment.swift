@@ -1,6 +1,7 @@
 import ExperimentModel
 import Foundation
 import ImageStores
+import Primitives
 import StoreVerification
 import TCPRelay
 
@@ -15,7 +16,7 @@ struct Experiment: Sendable {
     /// RSS (by process name) at one moment.
     struct Snapshot: Sendable {
         let relays: [String: TCPRelayStatistics]
-        let metrics: [String: MetricsSnapshot]
+        let metrics: [String: PrometheusText]
         let usage: [String: ProcessUsage]
         let instant: ContinuousClock.Instant
         let date: Date
@@ -68,7 +69,7 @@ struct Experiment: Sendable {
     }
 
     func snapshot(_ topology: Topology) async throws -> Snapshot {
-        var metrics: [String: MetricsSnapshot] = [:]
+        var metrics: [String: PrometheusText] = [:]
         for service in topology.services { metrics[service.name] = try await service.metrics() }
         var usage: [String: ProcessUsage] = [:]
         for process in topology.processes {

@@ -2,6 +2,7 @@ import ExperimentModel
 import Foundation
 import HTTP
 import HTTPClient
+import Primitives
 
 /// A started LeafSync service and its HTTP port: metrics, job control and status.
 struct ServiceEndpoint: Sendable {
@@ -22,8 +23,8 @@ struct ServiceEndpoint: Sendable {
     }
 
     /// GET /metrics, parsed.
-    func metrics() async throws -> MetricsSnapshot {
-        MetricsSnapshot(text: try await request(.get, "/metrics").text)
+    func metrics() async throws -> PrometheusText {
+        PrometheusText(try await request(.get, "/metrics").text)
     }
 
     /// POST /job/<command> (start, stop, pause).

@@ -1,4 +1,5 @@
 import JSON
+import Primitives
 import TestSupport
 
 /// What a test reads from `jobs`: its `/job/status` and `/metrics`.
@@ -20,43 +21,32 @@ extension RunningService {
         return (states, tasks)
     }
 
-    /// `jobs_operations_total` with outcome `success`, by `job/operation`.
     /// Each task's mean run time in seconds (`job_run_duration_seconds` sum over count), by `job/task`.
     func meanRunSeconds() async throws -> [String: Double] {
-        let (status, _, text) = try await send(.get, "/metrics")
-        guard status == 200 else { throw TestFailure("GET /metrics → \(status)") }
-        var sums: [String: Double] = [:], counts: [String: Double] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix("job_run_duration_seconds_sum{") || line.hasPrefix("job_run_duration_seconds_count{") {
-            let labels = Self.labels(line)
-            guard let job = labels["job"], let task = labels["task"], let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
-            if line.hasPrefix("job_run_duration_seconds_sum") { sums["\(job)/\(task)"] = value } else { counts["\(job)/\(task)"] = value }
+        let metrics = try await prometheus()
+        var means: [String: Double] = [:]
+        for sum in metrics.series("job_run_duration_seconds_sum") {
+            guard let job = sum.labels["job"], let task = sum.labels["task"] else { continue }
+            let count = metrics.sum("job_run_duration_seconds_count", ["job": job, "task": task])
+            if count > 0 { means["\(job)/\(task)"] = sum.value / count }
         }
-        return sums.compactMapValues { $0 }.reduce(into: [:]) { means, entry in
-            if let count = counts[entry.key], count > 0 { means[entry.key] = entry.value / count }
-        }
+        return means
     }
 
+    /// `jobs_operations_total` with outcome `success`, by `job/operation`.
     func successfulOperations() async throws -> [String: Int] {
-        let (status, _, text) = try await send(.get, "/metrics")
-        guard status == 200 else { throw TestFailure("GET /metrics → \(status)") }
         var counts: [String: Int] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix("jobs_operations_total{") && line.contains(#"outcome="success""#) {
-            let labels = Self.labels(line)
-            guard let job = labels["job"], let operation = labels["operation"],
-                  let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
-            counts["\(job)/\(operation)"] = Int(value)
+        for sample in try await prometheus().series("jobs_operations_total", ["outcome": "success"]) {
+            guard let job = sample.labels["job"], let operation = sample.labels["operation"] else { continue }
+            counts["\(job)/\(operation)"] = Int(sample.value)
         }
         return counts
     }
 
-    private static func labels(_ line: Substring) -> [String: String] {
-        guard let open = line.firstIndex(of: "{"), let close = line.firstIndex(of: "}") else { return [:] }
-        var labels: [String: String] = [:]
-        for pair in line[line.index(after: open)..<close].split(separator: ",") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            if parts.count == 2 { labels[String(parts[0])] = String(parts[1].dropFirst().dropLast()) }
-        }
-        return labels
+    private func prometheus() async throws -> PrometheusText {
+        let (status, _, text) = try await send(.get, "/metrics")
+        guard status == 200 else { throw TestFailure("GET /metrics → \(status)") }
+        return PrometheusText(text)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import ImageModel
 import ImageStores
 import Logging
+import Primitives
 import SeedData
 import StoreVerification
 import TestSupport
@@ -40,10 +41,10 @@ import Testing
                                                "--log-level", "info", "--store-deadline", "10"] + extra)
     }
 
-    /// The value of one series (`name{labels}`) in a `/metrics` answer, nil if absent.
-    static func value(of series: String, in client: ServiceClient) async throws -> Double? {
-        let text = String(decoding: try await client.request("GET", "/metrics").body, as: UTF8.self)
-        return text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+    /// The value of the series of `name` with exactly `labels` in a `/metrics` answer, nil if absent.
+    static func value(of name: String, _ labels: [String: String], in client: ServiceClient) async throws -> Double? {
+        let text = PrometheusText(String(decoding: try await client.request("GET", "/metrics").body, as: UTF8.self))
+        return text.series(name, labels).first { $0.labels == labels }?.value
     }
 
     @Test func itCopiesAtStartupAndShowsItInStatusAndMetrics() async throws {
@@ -57,11 +58,11 @@ import Testing
                 return (task?["successes"] as? Int ?? 0) >= 1 ? (task?["last_run"] as? [String: Any])?["summary"] as? String : nil
             }
             #expect(summary.hasPrefix("full of every record: read 60, wrote 60, applied 60 records"), "\(summary)")
-            #expect(try await Self.value(of: #"db_synchronization_job_image{plant="potato"}"#, in: client) == 20)
-            #expect(try await Self.value(of: #"db_synchronization_job_runs_total{mode="full",outcome="success"}"#, in: client) == 1)
+            #expect(try await Self.value(of: "db_synchronization_job_image", ["plant": "potato"], in: client) == 20)
+            #expect(try await Self.value(of: "db_synchronization_job_runs_total", ["mode": "full", "outcome": "success"], in: client) == 1)
             // Every record was new to the consumer DB: each has its staleness.
-            #expect(try await Self.value(of: #"db_synchronization_job_staleness_seconds_count{mode="full"}"#, in: client) == 60)
-            #expect(try await (Self.value(of: #"db_synchronization_job_image_size{plant="tomato"}"#, in: client) ?? 0) > 20 * 2 * 10_000)
+            #expect(try await Self.value(of: "db_synchronization_job_staleness_seconds_count", ["mode": "full"], in: client) == 60)
+            #expect(try await (Self.value(of: "db_synchronization_job_image_size", ["plant": "tomato"], in: client) ?? 0) > 20 * 2 * 10_000)
             #expect(try await client.request("GET", "/ready").status == 200)
             #expect(try await comparison.compare().isEqual)
 
@@ -76,7 +77,7 @@ import Testing
         let process = try start(producerURL, consumerURL, ["--page-size", "1"])
         let client = ServiceClient(port: try await process.listeningPort())
         _ = try await eventually("records written", timeout: .seconds(60)) {
-            try await (value(of: #"db_synchronization_job_records_written_total{mode="incremental"}"#, in: client) ?? 0) >= 10 ? true : nil
+            try await (value(of: "db_synchronization_job_records_written_total", ["mode": "incremental"], in: client) ?? 0) >= 10 ? true : nil
         }
         return (process, client)
     }
@@ -84,7 +85,7 @@ import Testing
     /// Waits until one incremental run ended with `outcome`.
     static func waitForRun(_ outcome: String, _ client: ServiceClient) async throws {
         _ = try await eventually("a run with outcome \(outcome)", timeout: .seconds(120)) {
-            try await value(of: "db_synchronization_job_runs_total{mode=\"incremental\",outcome=\"\(outcome)\"}", in: client) == 1 ? true : nil
+            try await value(of: "db_synchronization_job_runs_total", ["mode": "incremental", "outcome": outcome], in: client) == 1 ? true : nil
         }
     }
 
@@ -96,7 +97,7 @@ import Testing
             defer { process.signal(SIGKILL) }
             #expect(try await client.request("POST", "/job/stop").status == 200)
             try await Self.waitForRun("interrupted", client)
-            #expect(try await Self.value(of: #"db_synchronization_job_runs_total{mode="incremental",outcome="success"}"#, in: client) == 0)
+            #expect(try await Self.value(of: "db_synchronization_job_runs_total", ["mode": "incremental", "outcome": "success"], in: client) == 0)
 
             #expect(try await client.request("POST", "/job/start").status == 200)
             try await Self.waitForRun("success", client)

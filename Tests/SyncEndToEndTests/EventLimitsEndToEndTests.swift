@@ -2,6 +2,7 @@ import Foundation
 import ImageModel
 import Kafka
 import Logging
+import Primitives
 import TestSupport
 import Testing
 
@@ -32,7 +33,7 @@ import Testing
             #expect(count?["total_images"] as? Int == 1, "the refused create wrote nothing: \(String(decoding: total.body, as: UTF8.self))")
             // Both formats went out: the legacy mirror carries the whole record too.
             let metrics = String(decoding: try await cluster.apiClient.request("GET", "/metrics").body, as: UTF8.self)
-            #expect(metricSum(metrics, "image_api_image", label: #"format="legacy""#) == 3, "two creates and an update")
+            #expect(PrometheusText(metrics).sum("image_api_image", ["format": "legacy"]) == 3, "two creates and an update")
             // The topics were created with room for it.
             let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: [cluster.brokers]), logger: Logger(label: "test"))
             let configs = try await admin.topicConfigs([cluster.topicPrefix + "potato", cluster.topicPrefix + "legacy-potato"])

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Primitives
 import Synchronization
 import TCPRelay
 import TestSupport
@@ -68,7 +69,7 @@ import Testing
                   + "consumer RSS idle \(idle >> 20) MiB, peak \(peak >> 20) MiB")
             #expect(peak < Self.rssLimit, "consumer RSS peaked at \(peak) bytes")
             #expect(created.load(ordering: .relaxed) > 30, "creates must flow during the outage")
-            #expect(metricSum(metrics, "consumer_events_dead_lettered_total") == 0)
+            #expect(PrometheusText(metrics).sum("consumer_events_dead_lettered_total") == 0)
             #expect(consumer.process.isRunning)
         }
     }

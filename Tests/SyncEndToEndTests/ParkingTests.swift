@@ -2,6 +2,7 @@ import Foundation
 import ImageModel
 import Kafka
 import Logging
+import Primitives
 import TestSupport
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
 
     static func parkedGauge(_ cluster: SyncCluster) async throws -> Double {
         let metrics = String(decoding: try await cluster.apiClient.request("GET", "/metrics").body, as: UTF8.self)
-        return metricSum(metrics, "image_api_outbox_parked_events")
+        return PrometheusText(metrics).sum("image_api_outbox_parked_events")
     }
 
     /// Runs `image-api parked ARGUMENTS` on the producer DB to its end.

@@ -2,6 +2,7 @@ import Foundation
 import ImageModel
 import ImageStores
 import Logging
+import Primitives
 import TestSupport
 import Testing
 
@@ -46,10 +47,10 @@ import Testing
                 var published = 0.0
                 for client in clients {
                     let text = String(decoding: try await client.request("GET", "/metrics").body, as: UTF8.self)
-                    published += metricSum(text, "image_api_image", label: #"format="envelope""#)
+                    published += PrometheusText(text).sum("image_api_image", ["format": "envelope"])
                 }
-                let consumed = metricSum(metrics, "consumer_events_consumed_total")
-                return published == consumed ? (consumed, metricSum(metrics, "consumer_events_stale_total"), published) : nil
+                let consumed = PrometheusText(metrics).sum("consumer_events_consumed_total")
+                return published == consumed ? (consumed, PrometheusText(metrics).sum("consumer_events_stale_total"), published) : nil
             }
             // Every version of every record is one event: the distinct events to publish.
             let producer = try TestStore.client(url: cluster.producerURL, logger: Logger(label: "leafsync.tests.relays"))

@@ -1,5 +1,6 @@
 import Foundation
 import ImageModel
+import Primitives
 import Synchronization
 import TestSupport
 import Testing
@@ -20,14 +21,14 @@ import Testing
             // add up to the time until its batch was polled, so to no more than the staleness
             // (plus up to 1 ms each for the timestamp's millisecond resolution).
             let metrics = String(decoding: try await cluster.consumerClient.request("GET", "/metrics").body, as: UTF8.self)
-            let applied = metricSum(metrics, "consumer_sync_staleness_seconds_count")
+            let applied = PrometheusText(metrics).sum("consumer_sync_staleness_seconds_count")
             #expect(applied > 15, "15 creates, and the changes that changed something")
-            #expect(metricSum(metrics, "consumer_sync_outbox_delay_seconds_count") == applied)
-            #expect(metricSum(metrics, "consumer_sync_delivery_delay_seconds_count") == applied)
-            let parts = metricSum(metrics, "consumer_sync_outbox_delay_seconds_sum")
-                + metricSum(metrics, "consumer_sync_delivery_delay_seconds_sum")
-            #expect(metricSum(metrics, "consumer_sync_delivery_delay_seconds_sum") > 0)
-            #expect(parts <= metricSum(metrics, "consumer_sync_staleness_seconds_sum") + applied * 0.001)
+            #expect(PrometheusText(metrics).sum("consumer_sync_outbox_delay_seconds_count") == applied)
+            #expect(PrometheusText(metrics).sum("consumer_sync_delivery_delay_seconds_count") == applied)
+            let parts = PrometheusText(metrics).sum("consumer_sync_outbox_delay_seconds_sum")
+                + PrometheusText(metrics).sum("consumer_sync_delivery_delay_seconds_sum")
+            #expect(PrometheusText(metrics).sum("consumer_sync_delivery_delay_seconds_sum") > 0)
+            #expect(parts <= PrometheusText(metrics).sum("consumer_sync_staleness_seconds_sum") + applied * 0.001)
             // The consumer serves what it applied, in the same JSON as image-api.
             let fromAPI = try await cluster.apiClient.request("GET", "/image-plant/tomato/3")
             let fromConsumer = try await cluster.consumerClient.request("GET", "/image-plant/tomato/3")
@@ -52,21 +53,21 @@ import Testing
             #expect(try await workload.sendChanges(0..<60, perPlant: 4) == 0)
             try await cluster.waitUntilInSync(versions: false)
             let consumerMetrics = String(decoding: try await cluster.consumerClient.request("GET", "/metrics").body, as: UTF8.self)
-            #expect(metricSum(consumerMetrics, "consumer_events_applied_total", label: #"op="legacy""#) > 0)
-            #expect(metricSum(consumerMetrics, "consumer_events_applied_total", label: #"op="update""#) == 0)
+            #expect(PrometheusText(consumerMetrics).sum("consumer_events_applied_total", ["op": "legacy"]) > 0)
+            #expect(PrometheusText(consumerMetrics).sum("consumer_events_applied_total", ["op": "update"]) == 0)
             // Every change went out twice; the whole record costs more than the changed fields.
             let apiMetrics = String(decoding: try await cluster.apiClient.request("GET", "/metrics").body, as: UTF8.self)
-            let envelopes = metricSum(apiMetrics, "image_api_image", label: #"format="envelope""#)
+            let envelopes = PrometheusText(apiMetrics).sum("image_api_image", ["format": "envelope"])
             #expect(envelopes > 12, "12 creates, and changes (those that changed nothing send nothing)")
-            let legacy = metricSum(apiMetrics, "image_api_image", label: #"format="legacy""#)
+            let legacy = PrometheusText(apiMetrics).sum("image_api_image", ["format": "legacy"])
             #expect(legacy == envelopes)
             // Each legacy message is a whole record with its 2,048-byte JPEG as hex; an update's
             // envelope holds only the changed fields. (Totals compare by how many of each op the
             // relay had published when scraped: a ratio of them was flaky.)
-            #expect(metricSum(apiMetrics, "image_api_image_size", label: #"format="legacy""#) >= 4096 * legacy)
-            let updates = metricSum(apiMetrics, "image_api_image", label: #"op="update""#, #"format="envelope""#)
+            #expect(PrometheusText(apiMetrics).sum("image_api_image_size", ["format": "legacy"]) >= 4096 * legacy)
+            let updates = PrometheusText(apiMetrics).sum("image_api_image", ["op": "update", "format": "envelope"])
             #expect(updates > 0)
-            #expect(metricSum(apiMetrics, "image_api_image_size", label: #"op="update""#, #"format="envelope""#) < 1024 * updates)
+            #expect(PrometheusText(apiMetrics).sum("image_api_image_size", ["op": "update", "format": "envelope"]) < 1024 * updates)
         }
     }
 
@@ -149,17 +150,5 @@ import Testing
             try await workload.sendChanges(600..<700, perPlant: 10)
             try await cluster.waitUntilInSync()
         }
-    }
-}
-
-/// The sum of the series of Prometheus metric `name` whose labels contain `label` (every
-/// series, unlabelled too, when `label` is empty).
-func metricSum(_ text: String, _ name: String, label: String...) -> Double {
-    text.split(separator: "\n").reduce(0) { sum, line in
-        guard line.hasPrefix(name + "{") || (label.isEmpty && line.hasPrefix(name + " ")), label.allSatisfy({ line.contains($0) }),
-              let value = line.split(separator: " ").last.flatMap({ Double($0) }) else {
-            return sum
-        }
-        return sum + value
     }
 }

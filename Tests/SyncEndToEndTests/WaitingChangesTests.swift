@@ -3,6 +3,7 @@ import ImageModel
 import ImageStores
 import Kafka
 import Logging
+import Primitives
 import TestSupport
 import Testing
 
@@ -36,7 +37,7 @@ import Testing
             // Version 2 first: it waits, and says so.
             _ = try await producer.send([update(7, 2, ImagePatch(disease: "Late Blight", updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_002_000)))])
             _ = try await eventually("one waiting change", timeout: Self.wait) {
-                metricSum(try await metrics(), "consumer_waiting_changes") == 1 ? true : nil
+                PrometheusText(try await metrics()).sum("consumer_waiting_changes") == 1 ? true : nil
             }
             #expect(try await cluster.consumerClient.request("GET", "/image-plant/potato/7").status == 404)
 
@@ -59,7 +60,7 @@ import Testing
             // Version 5 before 4: it waits for 4, then both apply.
             _ = try await producer.send([update(7, 5, ImagePatch(cameraID: 55, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_005_000)))])
             _ = try await eventually("version 5 waiting", timeout: Self.wait) {
-                metricSum(try await metrics(), "consumer_waiting_changes") == 1 ? true : nil
+                PrometheusText(try await metrics()).sum("consumer_waiting_changes") == 1 ? true : nil
             }
             _ = try await producer.send([update(7, 4, ImagePatch(percentage: 0.5, updatedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_004_000)))])
             let patched = try await eventually("image 7 at version 5", timeout: Self.wait) { () async throws -> String? in
@@ -86,11 +87,11 @@ import Testing
             #expect(gapReason.contains("for version 6, which never arrived (the consumer DB holds version 5)"), "\(gapReason)")
             #expect(letters.allSatisfy { $0.header(DeadLetterHeader.topic) == potato })
             _ = try await eventually("no waiting change", timeout: Self.wait) {
-                metricSum(try await metrics(), "consumer_waiting_changes") == 0 ? true : nil
+                PrometheusText(try await metrics()).sum("consumer_waiting_changes") == 0 ? true : nil
             }
             let text = try await metrics()
             // Counted since the restart: the orphan and the one after the gap.
-            #expect(metricSum(text, "consumer_events_waiting_total", label: #"op="update""#) == 2)
+            #expect(PrometheusText(text).sum("consumer_events_waiting_total", ["op": "update"]) == 2)
             #expect(try await cluster.consumerClient.request("GET", "/image-plant/potato/8").status == 404)
             #expect(try await cluster.consumerClient.request("GET", "/ready").status == 200)
         }

@@ -1,29 +1,28 @@
 /// One Prometheus histogram from a scrape (the series of one name whose labels include the
 /// given ones, summed per bucket), or the difference of two scrapes: what was observed between them.
-public struct Histogram: Sendable, Equatable {
-    struct Bucket: Sendable, Equatable {
+public struct PrometheusHistogram: Sendable, Equatable {
+    public struct Bucket: Sendable, Equatable {
         /// `le`; `.infinity` for `+Inf`.
-        let upperBound: Double
+        public let upperBound: Double
         /// Cumulative: observations at or below `upperBound`.
-        let count: Double
+        public let count: Double
     }
 
     /// Ascending by upper bound, `+Inf` last.
-    let buckets: [Bucket]
+    public let buckets: [Bucket]
     public let sum: Double
     public let count: Double
 
-    init(buckets: [Bucket], sum: Double, count: Double) {
+    public init(buckets: [Bucket], sum: Double, count: Double) {
         self.buckets = buckets
         self.sum = sum
         self.count = count
     }
 
     /// `name`'s `_bucket`, `_sum` and `_count` series in `metrics`; empty when it has none.
-    public init(_ metrics: MetricsSnapshot, _ name: String, _ labels: [String: String] = [:]) {
+    public init(_ metrics: PrometheusText, _ name: String, _ labels: [String: String] = [:]) {
         var byBound: [Double: Double] = [:]
-        for sample in metrics.samples where sample.name == "\(name)_bucket"
-            && labels.allSatisfy({ sample.labels[$0.key] == $0.value }) {
+        for sample in metrics.series("\(name)_bucket", labels) {
             guard let le = sample.labels["le"], let bound = le == "+Inf" ? .infinity : Double(le) else { continue }
             byBound[bound, default: 0] += sample.value
         }
@@ -32,26 +31,26 @@ public struct Histogram: Sendable, Equatable {
     }
 
     /// What was observed after `earlier` and up to `self` (the same histogram, scraped later).
-    public func since(_ earlier: Histogram) -> Histogram {
+    public func since(_ earlier: PrometheusHistogram) -> PrometheusHistogram {
         let before = Dictionary(earlier.buckets.map { ($0.upperBound, $0.count) }, uniquingKeysWith: +)
-        return Histogram(buckets: buckets.map { Bucket(upperBound: $0.upperBound, count: $0.count - (before[$0.upperBound] ?? 0)) },
+        return PrometheusHistogram(buckets: buckets.map { Bucket(upperBound: $0.upperBound, count: $0.count - (before[$0.upperBound] ?? 0)) },
                          sum: sum - earlier.sum, count: count - earlier.count)
     }
 
     /// The upper bound of the bucket the `q` quantile falls in (the first whose cumulative count
-    /// reaches q × count), as `scripts/bench-sync.sh` reads it; nil when nothing was observed
+    /// reaches q × count); nil when nothing was observed
     /// or when it falls in `+Inf`, beyond the last finite bound.
-    func quantileUpperBound(_ q: Double) -> Double? {
+    public func quantileUpperBound(_ q: Double) -> Double? {
         guard count > 0 else { return nil }
         return buckets.first { $0.count >= q * count }.flatMap { $0.upperBound.isFinite ? $0.upperBound : nil }
     }
 
     /// The upper bound of the highest non-empty bucket: a histogram keeps no maximum. Nil as for
     /// `quantileUpperBound`.
-    var maxUpperBound: Double? { quantileUpperBound(1) }
+    public var maxUpperBound: Double? { quantileUpperBound(1) }
 
     /// Observations above the last finite bound.
-    var overflow: Double {
+    public var overflow: Double {
         let finite = buckets.last { $0.upperBound.isFinite }?.count ?? 0
         return count - finite
     }
