@@ -171,10 +171,16 @@ let package = Package(
         ], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Sockets"]),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP"]),
+        .testTarget(name: "RoutingTests", dependencies: [
+            "Routing", "HTTP", .product(name: "InMemoryLogging", package: "swift-log"),
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
+        ]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Sockets", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "CRdKafka", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "KafkaTests", dependencies: [
+            "Kafka", "CRdKafka", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
+        ]),
         .testTarget(name: "TCPRelayTests", dependencies: [
             "TCPRelay", "Postgres", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
@@ -210,6 +216,7 @@ let package = Package(
             "JobControl", "ServiceKit", "Routing", "HTTP", "JSON", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),

@@ -1,4 +1,5 @@
 @testable import JobControl
+import MetricsTestKit
 import TestSupport
 import Testing
 
@@ -79,7 +80,7 @@ struct JobControllerTests {
     }
 
     @Test func stopEndsTheRunAtItsCheckpointAsStoppedAndStartBeginsAfresh() async throws {
-        let metrics = RecordingMetricsFactory()
+        let metrics = TestMetrics()
         let release = Gate()
         let starts = Tally()
         let job = JobController.make([JobTask(name: "t", interval: .seconds(100), runsAtStart: true) { run in
@@ -109,7 +110,7 @@ struct JobControllerTests {
     @Test func aFailingRunIsCountedAndTheTaskGoesOnAtItsNextInterval() async throws {
         struct Broken: Error, CustomStringConvertible { var description: String { "image-api answered 503" } }
         let clock = ManualJobClock()
-        let metrics = RecordingMetricsFactory()
+        let metrics = TestMetrics()
         let job = JobController.make([JobTask(name: "t", interval: .seconds(10), runsAtStart: true) { _ in throw Broken() }],
                                      clock: clock, metrics: metrics)
         try await job.running {

@@ -2,6 +2,7 @@ import Foundation
 @testable import JobControl
 import Logging
 import Metrics
+import MetricsTestKit
 import Synchronization
 
 /// A one-way door a test opens: runs wait at it, the test lets them through.
@@ -39,50 +40,18 @@ final class Tally: Sendable {
     func increment() { value.withLock { $0 += 1 } }
 }
 
-/// Counters and gauges by label and dimensions, for assertions; nothing global.
-final class RecordingMetricsFactory: MetricsFactory {
-    final class Handler: CounterHandler, RecorderHandler, TimerHandler {
-        let value = Mutex<Double>(0)
-        func increment(by amount: Int64) { value.withLock { $0 += Double(amount) } }
-        func reset() { value.withLock { $0 = 0 } }
-        func record(_ value: Int64) { self.value.withLock { $0 = Double(value) } }
-        func record(_ value: Double) { self.value.withLock { $0 = value } }
-        func recordNanoseconds(_ duration: Int64) { value.withLock { $0 += 1 } }
-    }
-
-    private let handlers = Mutex<[String: Handler]>([:])
-
-    /// The value of `label` with exactly these dimensions (counters: total; gauges: last value).
+extension TestMetrics {
+    /// The value of `label` with exactly these dimensions: a counter's total, a gauge's last value.
     func value(_ label: String, _ dimensions: [(String, String)]) -> Double? {
-        handlers.withLock { $0[Self.key(label, dimensions)]?.value.withLock { $0 } }
+        if let counter = try? expectCounter(label, dimensions) { return Double(counter.totalValue) }
+        return (try? expectGauge(label, dimensions))?.lastValue
     }
-
-    private func handler(_ label: String, _ dimensions: [(String, String)]) -> Handler {
-        handlers.withLock { handlers in
-            let key = Self.key(label, dimensions)
-            if let existing = handlers[key] { return existing }
-            let handler = Handler()
-            handlers[key] = handler
-            return handler
-        }
-    }
-
-    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
-        label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-    }
-
-    func makeCounter(label: String, dimensions: [(String, String)]) -> CounterHandler { handler(label, dimensions) }
-    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> RecorderHandler { handler(label, dimensions) }
-    func makeTimer(label: String, dimensions: [(String, String)]) -> TimerHandler { handler(label, dimensions) }
-    func destroyCounter(_ handler: CounterHandler) {}
-    func destroyRecorder(_ handler: RecorderHandler) {}
-    func destroyTimer(_ handler: TimerHandler) {}
 }
 
 extension JobController {
     /// A controller on a manual clock with its own metrics, for tests.
     static func make(_ tasks: [JobTask], name: String = "test", clock: ManualJobClock = ManualJobClock(),
-                     metrics: RecordingMetricsFactory = RecordingMetricsFactory()) -> JobController {
+                     metrics: TestMetrics = TestMetrics()) -> JobController {
         var logger = Logger(label: "JobControlTests")
         logger.logLevel = .critical
         return JobController(name: name, tasks: tasks, autostart: false, logger: logger, clock: clock, metricsFactory: metrics)

@@ -113,7 +113,7 @@ struct KafkaMockClusterTests {
     /// Each client gets only its role's callbacks: librdkafka warns (`CONFWARN`) about a consumer
     /// callback on a producer handle, which an admin client is.
     @Test func clientsStartWithoutConfigurationWarnings() async throws {
-        let (logger, log) = RecordingLogHandler.logger()
+        let (logger, log) = Support.recordingLogger()
         let cluster = try KafkaMockCluster(logger: Support.logger)
         let topic = Support.uniqueName("warnings")
         try cluster.createTopic(topic, partitions: 1)
@@ -125,12 +125,12 @@ struct KafkaMockClusterTests {
         _ = try await consumer.poll(timeout: .milliseconds(100))
         await consumer.close()
         await producer.close()
-        let warnings = log.records.filter { $0.metadata["kafka.log.facility"] == "CONFWARN" }
-        #expect(warnings.isEmpty, "\(warnings.map(\.message))")
+        let warnings = log.entries.filter { $0.metadata["kafka.log.facility"]?.description == "CONFWARN" }
+        #expect(warnings.isEmpty, "\(warnings.map(\.message.description))")
     }
 
     @Test func aSendDuringABrokerOutageCompletesOnceTheBrokerIsBack() async throws {
-        let (logger, log) = RecordingLogHandler.logger()
+        let (logger, log) = Support.recordingLogger()
         let cluster = try KafkaMockCluster(brokers: 1, logger: Support.logger)
         let topic = Support.uniqueName("outage")
         try cluster.createTopic(topic, partitions: 1)
@@ -141,15 +141,15 @@ struct KafkaMockClusterTests {
         let pending = Task { try await producer.send(topic: topic, key: nil, value: Array("during".utf8)) }
         // The producer noticed: its error callback reported the lost broker.
         try await waitUntil("the producer to report the broker down", timeout: .seconds(30)) {
-            log.records.contains { $0.message == "librdkafka reported an error" }
+            log.entries.contains { $0.message.description == "librdkafka reported an error" }
         }
         try cluster.setBrokerUp(1)
         let sent = try await pending.value
         await producer.close()
         #expect(sent.offset == 1)
         // librdkafka's own lines went to swift-log, at info or below.
-        #expect(log.records.contains { $0.metadata["kafka.log.facility"] != nil })
-        #expect(log.records.allSatisfy { $0.level <= .info })
+        #expect(log.entries.contains { $0.metadata["kafka.log.facility"] != nil })
+        #expect(log.entries.allSatisfy { $0.level <= .info })
     }
 
     @Test func statisticsReportBytesSent() async throws {

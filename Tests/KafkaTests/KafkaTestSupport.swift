@@ -1,4 +1,5 @@
 import Foundation
+import InMemoryLogging
 import Kafka
 import Logging
 
@@ -24,6 +25,15 @@ enum KafkaTestSupport {
         configuration(cluster, ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"])
     }
 
+    /// A logger whose lines stay in memory (swift-log's `InMemoryLogHandler`), every level:
+    /// to wait for librdkafka's log lines and errors.
+    static func recordingLogger() -> (Logger, InMemoryLogHandler) {
+        var handler = InMemoryLogHandler()
+        handler.logLevel = .trace
+        let recorded = handler
+        return (Logger(label: "leafsync.tests.kafka") { _ in recorded }, recorded)
+    }
+
     struct TimedOut: Error, CustomStringConvertible {
         let description: String
     }
@@ -40,43 +50,6 @@ enum KafkaTestSupport {
             messages += try await consumer.poll(maxMessages: count - messages.count, timeout: .milliseconds(200))
         }
         return messages
-    }
-}
-
-/// A log handler that keeps what it is given, to wait for librdkafka's log lines and errors.
-final class RecordingLogHandler: LogHandler, @unchecked Sendable {
-    // @unchecked Sendable: `records` is reached only under `lock`; the other properties are
-    // set once, before the logger is shared.
-    struct Record: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: [String: String]
-    }
-
-    private let lock = NSLock()
-    private var storage: [Record] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        lock.withLock {
-            storage.append(Record(level: event.level, message: "\(event.message)",
-                                  metadata: merged.mapValues { "\($0)" }))
-        }
-    }
-
-    var records: [Record] { lock.withLock { storage } }
-
-    /// A logger writing to `handler` only.
-    static func logger() -> (Logger, RecordingLogHandler) {
-        let handler = RecordingLogHandler()
-        return (Logger(label: "leafsync.tests.kafka") { _ in handler }, handler)
     }
 }
 

@@ -1,98 +1,55 @@
 import HTTP
+import InMemoryLogging
 import Logging
 import Metrics
+import MetricsTestKit
 import Routing
 import Synchronization
 
-/// One captured log line.
-struct LogEntry: Sendable {
-    var level: Logger.Level
-    var message: String
-    var metadata: Logger.Metadata
-}
+/// Log lines written through `logger`, kept by swift-log's `InMemoryLogHandler`, every level.
+struct LogRecorder {
+    private let handler: InMemoryLogHandler
 
-/// Collects log lines written through `logger`.
-final class LogRecorder: Sendable {
-    private let entries = Mutex<[LogEntry]>([])
+    init() {
+        var handler = InMemoryLogHandler()
+        handler.logLevel = .trace
+        self.handler = handler
+    }
 
     var logger: Logger {
-        Logger(label: "RoutingTests") { _ in Handler(recorder: self) }
+        let handler = handler
+        return Logger(label: "RoutingTests") { _ in handler }
     }
 
-    var all: [LogEntry] { entries.withLock { $0 } }
-
-    private struct Handler: LogHandler {
-        let recorder: LogRecorder
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            let entry = LogEntry(level: event.level, message: event.message.description, metadata: merged)
-            recorder.entries.withLock { $0.append(entry) }
-        }
-    }
+    var all: [InMemoryLogHandler.Entry] { handler.entries }
 }
 
-/// A metrics factory that keeps every counter and timer it made, for assertions; nothing global.
-final class TestMetricsFactory: MetricsFactory {
-    final class TestCounter: CounterHandler {
-        let label: String
-        let dimensions: [(String, String)]
-        let total = Mutex<Int64>(0)
+/// swift-metrics' `TestMetrics`, counting the handlers asked for, so a test can tell that a
+/// metric is created once and not per request.
+final class CountingTestMetrics: MetricsFactory {
+    let metrics = TestMetrics()
+    private let made = Mutex(0)
 
-        init(label: String, dimensions: [(String, String)]) {
-            self.label = label
-            self.dimensions = dimensions
-        }
-
-        func increment(by amount: Int64) { total.withLock { $0 += amount } }
-        func reset() { total.withLock { $0 = 0 } }
-    }
-
-    final class TestTimer: TimerHandler {
-        let label: String
-        let dimensions: [(String, String)]
-        let durations = Mutex<[Int64]>([])
-
-        init(label: String, dimensions: [(String, String)]) {
-            self.label = label
-            self.dimensions = dimensions
-        }
-
-        func recordNanoseconds(_ duration: Int64) { durations.withLock { $0.append(duration) } }
-    }
-
-    private let counters = Mutex<[TestCounter]>([])
-    private let timers = Mutex<[TestTimer]>([])
-
-    var madeCounters: [TestCounter] { counters.withLock { $0 } }
-    var madeTimers: [TestTimer] { timers.withLock { $0 } }
+    var handlersMade: Int { made.withLock { $0 } }
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> CounterHandler {
-        let counter = TestCounter(label: label, dimensions: dimensions)
-        counters.withLock { $0.append(counter) }
-        return counter
-    }
-
-    func makeTimer(label: String, dimensions: [(String, String)]) -> TimerHandler {
-        let timer = TestTimer(label: label, dimensions: dimensions)
-        timers.withLock { $0.append(timer) }
-        return timer
+        made.withLock { $0 += 1 }
+        return metrics.makeCounter(label: label, dimensions: dimensions)
     }
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> RecorderHandler {
-        NOOPMetricsHandler.instance
+        made.withLock { $0 += 1 }
+        return metrics.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate)
     }
 
-    func destroyCounter(_ handler: CounterHandler) {}
-    func destroyRecorder(_ handler: RecorderHandler) {}
-    func destroyTimer(_ handler: TimerHandler) {}
+    func makeTimer(label: String, dimensions: [(String, String)]) -> TimerHandler {
+        made.withLock { $0 += 1 }
+        return metrics.makeTimer(label: label, dimensions: dimensions)
+    }
+
+    func destroyCounter(_ handler: CounterHandler) { metrics.destroyCounter(handler) }
+    func destroyRecorder(_ handler: RecorderHandler) { metrics.destroyRecorder(handler) }
+    func destroyTimer(_ handler: TimerHandler) { metrics.destroyTimer(handler) }
 }
 
 extension HTTPRequest {
