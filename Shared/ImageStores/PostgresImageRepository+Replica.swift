@@ -63,10 +63,7 @@ extension PostgresImageRepository: ImageReplica {
 
     /// An upsert replaces every column, `data` and `version` included, of an older record only.
     static let upsertConflictClause = """
-        DO UPDATE SET camera_id = EXCLUDED.camera_id, data = EXCLUDED.data, latitude = EXCLUDED.latitude,
-            longitude = EXCLUDED.longitude, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-            is_active = EXCLUDED.is_active, is_deleted = EXCLUDED.is_deleted, disease = EXCLUDED.disease,
-            percentage = EXCLUDED.percentage, version = EXCLUDED.version
+        DO UPDATE SET \(columns.filter { $0.name != "id" }.map { "\($0.name) = EXCLUDED.\($0.name)" }.joined(separator: ", "))
         WHERE images.version < EXCLUDED.version
         """
 
@@ -74,21 +71,21 @@ extension PostgresImageRepository: ImageReplica {
     /// column to NULL, so `coalesce(v.col, i.col)` is "the patch's value if it sets the
     /// column, else the stored one". `data` and `created_at` are never touched.
     static func patchStatement(rows: Int) -> String {
-        """
-        UPDATE images AS i SET camera_id = coalesce(v.camera_id, i.camera_id),
-            latitude = coalesce(v.latitude, i.latitude), longitude = coalesce(v.longitude, i.longitude),
-            disease = coalesce(v.disease, i.disease), percentage = coalesce(v.percentage, i.percentage),
-            is_active = coalesce(v.is_active, i.is_active), is_deleted = coalesce(v.is_deleted, i.is_deleted),
-            updated_at = coalesce(v.updated_at, i.updated_at), version = v.version
-        FROM (VALUES \(placeholders(rows: rows, width: PatchRow.width, types: PatchRow.types)))
-            AS v(plant, id, version, camera_id, latitude, longitude, disease, percentage, is_active, is_deleted, updated_at)
-        WHERE i.plant = v.plant AND i.id = v.id AND i.version < v.version
-        """
+        let set = changeableColumns.map { column in
+            column.patched == nil ? "\(column.name) = v.\(column.name)" : "\(column.name) = coalesce(v.\(column.name), i.\(column.name))"
+        }
+        return """
+            UPDATE images AS i SET \(set.joined(separator: ", "))
+            FROM (VALUES \(placeholders(rows: rows, width: PatchRow.width, types: PatchRow.types)))
+                AS v(plant, id, \(changeableColumns.map(\.name).joined(separator: ", ")))
+            WHERE i.plant = v.plant AND i.id = v.id AND i.version < v.version
+            """
     }
 
-    /// One patch as a row of the UPDATE's VALUES list.
+    /// One patch as a row of the UPDATE's VALUES list: the plant, the id, then
+    /// `changeableColumns`, NULL where the patch leaves the column as it is.
     struct PatchRow: Sendable {
-        static let types = ["text", "bigint", "bigint", "bigint", "float8", "float8", "text", "float8", "bool", "bool", "timestamp"]
+        static let types = ["text", "bigint"] + changeableColumns.map(\.type)
         static let width = types.count
 
         let plant: Plant
@@ -96,17 +93,9 @@ extension PostgresImageRepository: ImageReplica {
         let version: Int64
         let patch: ImagePatch
 
-        /// In the order of `types`; NULL where the patch leaves the column as it is.
         var values: [PostgresValue] {
-            [
-                .text(plant.rawValue), .int64(id), .int64(version),
-                .optional(patch.cameraID, PostgresValue.int64),
-                .optional(patch.gpsCoordinates?.latitude, PostgresValue.double),
-                .optional(patch.gpsCoordinates?.longitude, PostgresValue.double),
-                .optional(patch.disease, PostgresValue.text), .optional(patch.percentage, PostgresValue.double),
-                .optional(patch.isActive, PostgresValue.bool), .optional(patch.isDeleted, PostgresValue.bool),
-                .optional(patch.updatedAt) { .timestamp(PostgresTimestamp($0)) },
-            ]
+            // `version` is the one changeable column a patch does not carry: the event's version.
+            [.text(plant.rawValue), .int64(id)] + changeableColumns.map { $0.patched?(patch) ?? .int64(version) }
         }
     }
 }

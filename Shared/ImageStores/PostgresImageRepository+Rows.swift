@@ -2,12 +2,6 @@ import ImageModel
 import Postgres
 
 extension PostgresImageRepository {
-    /// The columns of an `Image`, in the order `Image(postgresRow:)` reads them.
-    static let imageColumns = """
-        id, camera_id, data, latitude, longitude, created_at, updated_at, is_active, is_deleted, \
-        disease, percentage, version
-        """
-
     /// The WHERE condition selecting `plant`'s records that match `filter`, with its parameters
     /// (`$1` is the plant). Only fixed fragments go into the SQL; values are parameters, so the
     /// few shapes this yields are prepared once each.
@@ -26,36 +20,6 @@ extension PostgresImageRepository {
             sql += " AND is_deleted = $\(params.count)"
         }
         return (sql, params)
-    }
-
-    /// The values of every column but `plant`, in `imageColumns` order.
-    static func values(of image: Image) -> [PostgresValue] {
-        [
-            .int64(image.id), .int64(image.cameraID), .bytea(image.data),
-            .double(image.gpsCoordinates.latitude), .double(image.gpsCoordinates.longitude),
-            .timestamp(PostgresTimestamp(image.createdAt)),
-            .optional(image.updatedAt) { .timestamp(PostgresTimestamp($0)) },
-            .bool(image.isActive), .bool(image.isDeleted),
-            .optional(image.disease, PostgresValue.text), .optional(image.percentage, PostgresValue.double),
-            .int64(image.version),
-        ]
-    }
-}
-
-extension Image {
-    /// Reads a row selected with `PostgresImageRepository.imageColumns`.
-    init(postgresRow row: PostgresRow) throws(PostgresError) {
-        self.init(id: try row.decode(0),
-                  cameraID: try row.decode(1),
-                  data: try row.decode(2),
-                  gpsCoordinates: GPSCoordinates(latitude: try row.decode(3), longitude: try row.decode(4)),
-                  createdAt: Timestamp(try row.decode(5, as: PostgresTimestamp.self)),
-                  updatedAt: try row.decode(6, as: PostgresTimestamp?.self).map(Timestamp.init),
-                  isActive: try row.decode(7),
-                  isDeleted: try row.decode(8),
-                  disease: try row.decode(9),
-                  percentage: try row.decode(10),
-                  version: try row.decode(11))
     }
 }
 

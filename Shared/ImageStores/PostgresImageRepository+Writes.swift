@@ -80,16 +80,7 @@ extension PostgresImageRepository {
                     """, key, prepared: true).rows.first else { return nil }
                 let (image, changed) = change(try Image(postgresRow: row))
                 guard !changed.isEmpty else { return image }
-                try connection.query("""
-                    UPDATE images SET camera_id = $3, latitude = $4, longitude = $5, disease = $6, percentage = $7,
-                        is_active = $8, is_deleted = $9, updated_at = $10, version = $11
-                    WHERE plant = $1 AND id = $2
-                    """, key + [
-                        .int64(image.cameraID), .double(image.gpsCoordinates.latitude), .double(image.gpsCoordinates.longitude),
-                        .optional(image.disease, PostgresValue.text), .optional(image.percentage, PostgresValue.double),
-                        .bool(image.isActive), .bool(image.isDeleted),
-                        .optional(image.updatedAt) { .timestamp(PostgresTimestamp($0)) }, .int64(image.version),
-                    ], prepared: true)
+                try connection.query(Self.updateStatement, key + Self.changeableColumns.map { $0.value(image) }, prepared: true)
                 if let eventSchema {
                     // The last statement before COMMIT, so `occurredAt` is taken just before it.
                     try Self.enqueue(ChangeEvent(changed: changed, of: image, plant: plant,
@@ -99,6 +90,13 @@ extension PostgresImageRepository {
             }
         }
     }
+
+    /// Writes back every column a change may alter (`changeableColumns`, from `$3`) of the
+    /// record `$1`/`$2`; `data` never changes, so it is not rewritten.
+    static let updateStatement = """
+        UPDATE images SET \(changeableColumns.enumerated().map { "\($1.name) = $\($0 + 3)" }.joined(separator: ", "))
+        WHERE plant = $1 AND id = $2
+        """
 
     /// Multi-row INSERTs of `insertBatchSize` rows in one transaction; rows whose
     /// `(plant, id)` exists are skipped (`ON CONFLICT DO NOTHING`).
@@ -117,7 +115,7 @@ extension PostgresImageRepository {
     /// One multi-row INSERT of whole records: `plant` and every column of `imageColumns`, then
     /// `ON CONFLICT (plant, id)` and `onConflict`.
     static func insertStatement(_ records: some Collection<(Plant, Image)>, onConflict: String) -> (sql: String, params: [PostgresValue]) {
-        let width = 13  // plant and the 12 of imageColumns
+        let width = 1 + columns.count
         var params: [PostgresValue] = []
         params.reserveCapacity(records.count * width)
         for (plant, image) in records {
