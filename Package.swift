@@ -229,6 +229,9 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "StreamSyncTests", dependencies: ["StreamSync", "ImageModel", "Kafka"]),
+        .testTarget(name: "StreamSyncTests", dependencies: [
+            "StreamSync", "ImageModel", "ImageStores", "Kafka", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
     ]
 )
