@@ -72,12 +72,15 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ], path: "Shared/ImageRoutes", exclude: ["README.md"]),
         .target(name: "StreamSync", dependencies: [
-            "ImageModel", "Kafka", "ServiceKit", "Routing", "HTTP",
+            "ImageModel", "Kafka", "ServiceKit",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Shared/StreamSync", exclude: ["README.md"]),
+        // The Kafka option group of the stream path's executables, apart from the sync library.
+        .target(name: "StreamOptions", dependencies: [
+            "StreamSync", "ImageModel", "Kafka", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Shared/StreamOptions", exclude: ["README.md"]),
         .target(name: "SeedData", dependencies: ["ImageModel"], path: "Shared/SeedData", exclude: ["README.md"],
                 resources: [.copy("Resources/jpegs")]),
         .target(name: "BatchSync", dependencies: [
@@ -115,13 +118,13 @@ let package = Package(
 
         // Executables.
         .executableTarget(name: "ImageAPI", dependencies: [
-            "ServiceKit", "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "StreamSync", "Kafka",
+            "ServiceKit", "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "StreamSync", "StreamOptions", "Kafka",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Services/ImageAPI", exclude: ["config"]),
         .executableTarget(name: "Consumer", dependencies: [
-            "ServiceKit", "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "StreamSync", "Kafka",
+            "ServiceKit", "ImageRoutes", "ImageStores", "ImageModel", "Routing", "HTTP", "StreamSync", "StreamOptions", "Kafka",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -138,7 +141,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/Verify"),
         .executableTarget(name: "SyncBench", dependencies: [
-            "ServiceKit", "StreamSync", "Kafka", "ImageModel", "SeedData", "HTTPClient", "HTTP", "Primitives",
+            "ServiceKit", "StreamSync", "StreamOptions", "Kafka", "ImageModel", "SeedData", "HTTPClient", "HTTP", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/SyncBench"),

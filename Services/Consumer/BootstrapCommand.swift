@@ -3,6 +3,7 @@ import HTTP
 import ImageModel
 import ImageStores
 import ServiceKit
+import StreamOptions
 import StreamSync
 
 /// `consumer bootstrap`: fills a new or partial consumer DB from the producer DB while writes

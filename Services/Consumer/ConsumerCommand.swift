@@ -1,5 +1,6 @@
 import ArgumentParser
 import ServiceKit
+import StreamOptions
 import StreamSync
 
 /// `consumer`: applies the change events of Kafka to the consumer database and serves the

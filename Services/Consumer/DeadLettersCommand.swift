@@ -5,6 +5,7 @@ import ImageStores
 import Kafka
 import Logging
 import ServiceKit
+import StreamOptions
 import StreamSync
 
 /// `consumer dead-letters list|replay`: what the consumer dead-lettered, and the way back once

@@ -2,6 +2,7 @@ import ArgumentParser
 import ImageModel
 import Logging
 import ServiceKit
+import StreamOptions
 import StreamSync
 
 /// `image-api`: the LIMS-compatible image CRUD API over the producer database (`serve`, the

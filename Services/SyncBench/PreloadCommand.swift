@@ -4,6 +4,7 @@ import Kafka
 import Logging
 import SeedData
 import ServiceKit
+import StreamOptions
 import StreamSync
 
 /// `sync-bench preload`: fills the plant topics with change events, as fast as the broker takes

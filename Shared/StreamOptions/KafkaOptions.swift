@@ -2,6 +2,7 @@ import ArgumentParser
 import ImageModel
 import Kafka
 import ServiceKit
+import StreamSync
 
 /// The Kafka options of the services on the stream path; like every option, each may also
 /// come from `LEAFSYNC_<NAME>` or the config file.
@@ -47,18 +48,5 @@ public struct KafkaOptions: ParsableArguments, Sendable {
                                partitions: Int32(partitions),
                                deadLetter: source.string("dead_letter_topic", flag: deadLetterTopic, default: "leafsync-dead-letter")),
             allowOldLibrary: allowOldLibrdkafka)
-    }
-}
-
-/// Resolved Kafka settings of a service.
-public struct KafkaSettings: Sendable {
-    public var configuration: KafkaConfiguration
-    public var topics: SyncTopics
-    public var allowOldLibrary: Bool
-
-    public init(configuration: KafkaConfiguration, topics: SyncTopics, allowOldLibrary: Bool = false) {
-        self.configuration = configuration
-        self.topics = topics
-        self.allowOldLibrary = allowOldLibrary
     }
 }
