@@ -202,7 +202,7 @@ let package = Package(
         ]),
         .testTarget(name: "SyncEndToEndTests", dependencies: [
             "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "StreamSync", "TCPRelay", "TestSupport", "Postgres", "Mongo", "Primitives",
-            .product(name: "Logging", package: "swift-log"),
+            "HTTPClient", "HTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BatchSyncTests", dependencies: [
             "BatchSync", "ImageModel", "ImageStores", "Postgres", "StoreVerification", "SeedData", "TCPRelay", "TestSupport",

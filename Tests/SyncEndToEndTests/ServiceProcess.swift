@@ -1,8 +1,7 @@
 import Foundation
+import HTTP
+import HTTPClient
 import TestSupport
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// One of our executables run as a real process, its output in a log file, so tests can
 /// SIGKILL it at any moment and start it again.
@@ -58,19 +57,23 @@ final class ServiceProcess: @unchecked Sendable {
     }
 }
 
-/// A minimal JSON-over-HTTP client for the services under test.
+/// A minimal JSON-over-HTTP client for the services under test, on the project's own
+/// `HTTPClient` (keep-alive connections, a deadline on every wait): lighter on the test
+/// process than `URLSession`, whose cancellation can also deadlock swift-corelibs-foundation.
 struct ServiceClient: Sendable {
     let port: Int
+    private let client: HTTPClient
+
+    init(port: Int) {
+        self.port = port
+        // A loopback URL of a port number is always valid, so this cannot throw.
+        client = try! HTTPClient(url: "http://127.0.0.1:\(port)", timeout: .seconds(60), maxConnections: 32)
+    }
 
     @discardableResult
     func request(_ method: String, _ path: String, json: String? = nil) async throws -> (status: Int, body: Data) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        if let json {
-            request.httpBody = Data(json.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        let headers: HTTPHeaders = json == nil ? HTTPHeaders() : ["Content-Type": "application/json"]
+        let response = try await client.execute(HTTPMethod(method), path, headers: headers, body: Array((json ?? "").utf8))
+        return (response.status, Data(response.body))
     }
 }

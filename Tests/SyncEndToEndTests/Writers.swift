@@ -3,10 +3,8 @@ import Synchronization
 
 /// Lanes of creates, updates and soft deletes through image-api until stopped.
 ///
-/// Stopped by a flag between requests, never by cancelling: cancelling a task in the middle of
-/// a `URLSession` request can deadlock swift-corelibs-foundation (the task's `cancel()` waits
-/// synchronously on the session's queue, which waits for a cooperative thread; a CI run hung
-/// there with both of the machine's two cooperative threads taken).
+/// Stopped by a flag between requests, never by cancelling, so every request in flight ends
+/// whole and is counted only when image-api acknowledged it.
 /// Updates and deletes touch records 1...`perPlant` of each plant.
 final class Writers: Sendable {
     let client: ServiceClient
