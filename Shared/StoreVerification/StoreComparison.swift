@@ -5,7 +5,7 @@ import Logging
 /// one side, and records whose LIMS fields differ.
 ///
 /// Both sides are read in pages by ascending id and merge-joined by id, so memory holds at
-/// most one page per side whatever the size of the databases.
+/// most one page per side and plant whatever the size of the databases.
 ///
 /// Compared once (no `allowance`), the sides are read while they may change: compare when no
 /// sync is writing. Compared live, versions must agree too, and every difference of the first
@@ -47,11 +47,18 @@ public struct StoreComparison: Sendable {
         self.logger = logger
     }
 
-    /// Compares `plants` one after the other.
+    /// Compares `plants` side by side, so a live comparison waits out its allowance once for
+    /// all of them rather than once per plant; the report lists them in the order given.
     /// - Throws: `ImageError` when either database fails or cannot be reached.
     public func compare(plants: [Plant] = Plant.allCases) async throws -> VerificationReport {
-        var reports: [PlantReport] = []
-        for plant in plants { reports.append(try await compare(plant: plant)) }
+        let reports = try await withThrowingTaskGroup(of: (Int, PlantReport).self) { group in
+            for (index, plant) in plants.enumerated() {
+                group.addTask { (index, try await compare(plant: plant)) }
+            }
+            var reports: [(Int, PlantReport)] = []
+            for try await report in group { reports.append(report) }
+            return reports.sorted { $0.0 < $1.0 }.map(\.1)
+        }
         return VerificationReport(plants: reports)
     }
 
