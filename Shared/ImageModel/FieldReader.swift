@@ -130,6 +130,27 @@ struct FieldReader {
         return data
     }
 
+    /// The member named as `field`, checked against its kind; nil when absent or null.
+    func value(of field: ImageField) throws(ImageError) -> ImageFieldValue? {
+        let name = field.rawValue
+        return switch field.kind {
+        case .integer(let minimum): try int64(name, min: minimum).map { .integer($0) }
+        case .jpeg: try hexData(name, maxBytes: EventLimits.maxImageBytes).map { .bytes($0) }
+        case .coordinates: try gps(name).map { .coordinates($0) }
+        case .timestamp: try timestamp(name).map { .timestamp($0) }
+        case .boolean: try bool(name).map { .boolean($0) }
+        case .text(let maxLength): try string(name, maxLength: maxLength).map { .text($0) }
+        case .number(let range): try double(name, in: range).map { .number($0) }
+        }
+    }
+
+    /// The values of those of `fields` that are present and not null.
+    func values(of fields: [ImageField]) throws(ImageError) -> [ImageField: ImageFieldValue] {
+        var values: [ImageField: ImageFieldValue] = [:]
+        for field in fields { values[field] = try value(of: field) }
+        return values
+    }
+
     func gps(_ name: String) throws(ImageError) -> GPSCoordinates? {
         guard let value = present(name) else { return nil }
         guard case .array(let elements) = value, elements.count == 2 else {

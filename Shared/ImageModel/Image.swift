@@ -31,3 +31,42 @@ public struct Image: Sendable, Hashable {
         self.version = version
     }
 }
+
+extension Image {
+    /// A record whose fields are all still to be set (zero, empty or null), for decoders that
+    /// fill it field by field.
+    public init(id: Int64, version: Int64) {
+        self.init(id: id, cameraID: 0, data: [], gpsCoordinates: GPSCoordinates(latitude: 0, longitude: 0),
+                  createdAt: Timestamp(millisecondsSinceEpoch: 0), updatedAt: nil, version: version)
+    }
+
+    /// The value of `field`; a value of another kind than the field's is a programming error.
+    public subscript(field: ImageField) -> ImageFieldValue {
+        get {
+            switch field {
+            case .cameraID: .integer(cameraID)
+            case .data: .bytes(data)
+            case .gpsCoordinates: .coordinates(gpsCoordinates)
+            case .createdAt: .timestamp(createdAt)
+            case .updatedAt: updatedAt.map { .timestamp($0) } ?? .null
+            case .isActive: .boolean(isActive)
+            case .isDeleted: .boolean(isDeleted)
+            case .disease: disease.map { .text($0) } ?? .null
+            case .percentage: percentage.map { .number($0) } ?? .null
+            }
+        }
+        set {
+            switch field {
+            case .cameraID: cameraID = newValue.required(\.integer, for: field)
+            case .data: data = newValue.required(\.bytes, for: field)
+            case .gpsCoordinates: gpsCoordinates = newValue.required(\.coordinates, for: field)
+            case .createdAt: createdAt = newValue.required(\.timestamp, for: field)
+            case .updatedAt: updatedAt = newValue.timestamp
+            case .isActive: isActive = newValue.required(\.boolean, for: field)
+            case .isDeleted: isDeleted = newValue.required(\.boolean, for: field)
+            case .disease: disease = newValue.text
+            case .percentage: percentage = newValue.number
+            }
+        }
+    }
+}

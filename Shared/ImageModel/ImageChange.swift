@@ -1,9 +1,3 @@
-/// A field of an image record that a change can touch; the names are the LIMS JSON names.
-public enum ImageField: String, Sendable, CaseIterable, Hashable {
-    case cameraID = "camera_id", data, gpsCoordinates = "gps_coordinates", disease, percentage
-    case isActive = "is_active", isDeleted = "is_deleted"
-}
-
 extension Image {
     /// The image after `update`, and the fields whose value actually changed. When nothing
     /// changed the image is returned as it was: no new version, no new `updated_at`.
@@ -16,17 +10,11 @@ extension Image {
     public func applying(_ update: ImageUpdate, at time: Timestamp) -> (image: Image, changed: [ImageField]) {
         var next = self
         var changed: [ImageField] = []
-        func set<T: Equatable>(_ path: WritableKeyPath<Image, T>, _ value: T?, _ field: ImageField) {
-            guard let value, next[keyPath: path] != value else { return }
-            next[keyPath: path] = value
+        for field in ImageField.updatable {
+            guard let value = update.values[field], next[field] != value else { continue }
+            next[field] = value
             changed.append(field)
         }
-        set(\.cameraID, update.cameraID, .cameraID)
-        set(\.gpsCoordinates, update.gpsCoordinates, .gpsCoordinates)
-        if let disease = update.disease, next.disease != disease { next.disease = disease; changed.append(.disease) }
-        if let percentage = update.percentage, next.percentage != percentage { next.percentage = percentage; changed.append(.percentage) }
-        set(\.isActive, update.isActive, .isActive)
-        set(\.isDeleted, update.isDeleted, .isDeleted)
         guard !changed.isEmpty else { return (self, []) }
         let (afterLast, overflow) = lastChangedAt.millisecondsSinceEpoch.addingReportingOverflow(1)
         next.updatedAt = overflow ? lastChangedAt : Swift.max(time, Timestamp(millisecondsSinceEpoch: afterLast))

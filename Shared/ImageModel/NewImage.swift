@@ -18,13 +18,10 @@ public struct NewImage: Sendable, Hashable {
     /// Decodes and validates a create request body.
     /// - Throws: `ImageError` with code `.invalidField` naming the offending field.
     public init(json body: [UInt8]) throws(ImageError) {
-        let reader = try FieldReader(body: body, allowed: ["camera_id", "gps_coordinates", "data"])
-        guard let cameraID = try reader.int64("camera_id", min: 1) else {
-            throw ImageError.invalidField("camera_id", "is required")
-        }
-        guard let gps = try reader.gps("gps_coordinates") else {
-            throw ImageError.invalidField("gps_coordinates", "is required")
-        }
-        self.init(cameraID: cameraID, gpsCoordinates: gps, data: try reader.hexData("data", maxBytes: EventLimits.maxImageBytes))
+        let fields: [ImageField] = [.cameraID, .gpsCoordinates, .data]
+        let values = try FieldReader(body: body, allowed: Set(fields.map(\.rawValue))).values(of: fields)
+        guard let cameraID = values[.cameraID]?.integer else { throw ImageError.invalidField("camera_id", "is required") }
+        guard let gps = values[.gpsCoordinates]?.coordinates else { throw ImageError.invalidField("gps_coordinates", "is required") }
+        self.init(cameraID: cameraID, gpsCoordinates: gps, data: values[.data]?.bytes)
     }
 }

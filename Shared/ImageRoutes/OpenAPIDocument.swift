@@ -1,3 +1,4 @@
+import ImageModel
 import JSON
 
 /// The OpenAPI 3.1 description of the image endpoints, exactly as `ImageController` and the
@@ -25,8 +26,28 @@ public enum OpenAPIDocument {
         })
     }
 
+    /// The `properties` members of `fields`, those for which `nullable` holds also allowing null.
+    private static func properties(_ fields: [ImageField], nullable: (ImageField) -> Bool) -> String {
+        fields.map { field in
+            "\"\(field.rawValue)\": " + (nullable(field) ? #"{"anyOf": [\#(schema(of: field)), {"type": "null"}]}"# : schema(of: field))
+        }.joined(separator: ", ")
+    }
+
+    /// The schema of a field's values, with the bounds requests are checked against.
+    private static func schema(of field: ImageField) -> String {
+        switch field.kind {
+        case .integer(let minimum): #"{"type": "integer", "format": "int64", "minimum": \#(minimum), "maximum": 9223372036854775807}"#
+        case .jpeg: #"{"type": "string", "pattern": "^([0-9a-f]{2})*$", "description": "JPEG bytes as lowercase hex"}"#
+        case .coordinates: ##"{"$ref": "#/components/schemas/GPS"}"##
+        case .timestamp: #"{"type": "string", "description": "UTC, ISO-8601 with microseconds, no zone"}"#
+        case .boolean: #"{"type": "boolean"}"#
+        case .text(let maxLength): #"{"type": "string", "maxLength": \#(maxLength), "pattern": "^[^\\u0000]*$"}"#
+        case .number(let range): #"{"type": "number", "minimum": \#(range.lowerBound), "maximum": \#(range.upperBound)}"#
+        }
+    }
+
     // The text is checked by JSONParser at first use (a test renders it); write access and
-    // security are declared per operation.
+    // security are declared per operation. The image schemas derive from `ImageField`.
     static let text = #"""
     {
       "openapi": "3.1.0",
@@ -111,29 +132,17 @@ public enum OpenAPIDocument {
           "GPS": {"type": "array", "minItems": 2, "maxItems": 2, "description": "[latitude, longitude]",
             "prefixItems": [{"type": "number", "minimum": -90, "maximum": 90}, {"type": "number", "minimum": -180, "maximum": 180}]},
           "Image": {"type": "object", "additionalProperties": false,
-            "required": ["id", "camera_id", "data", "gps_coordinates", "created_at", "updated_at", "is_active", "is_deleted", "disease", "percentage"],
-            "properties": {
-              "id": {"type": "integer", "minimum": 1}, "camera_id": {"type": "integer", "minimum": 1},
-              "data": {"type": "string", "pattern": "^([0-9a-f]{2})*$", "description": "JPEG bytes as lowercase hex"},
-              "gps_coordinates": {"$ref": "#/components/schemas/GPS"},
-              "created_at": {"type": "string", "description": "UTC, ISO-8601 with microseconds, no zone"},
-              "updated_at": {"type": ["string", "null"]},
-              "is_active": {"type": "boolean"}, "is_deleted": {"type": "boolean"},
-              "disease": {"type": ["string", "null"]}, "percentage": {"type": ["number", "null"], "minimum": 0, "maximum": 1}}},
+            "required": ["id", \#(ImageField.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))],
+            "properties": {"id": {"type": "integer", "minimum": 1}, \#(properties(ImageField.allCases) { $0.isNullable })}},
           "ImageList": {"type": "object", "required": ["image_list", "total_images"], "properties": {
             "image_list": {"type": "array", "items": {"$ref": "#/components/schemas/Image"}},
             "total_images": {"type": "integer", "minimum": 0}}},
           "NewImage": {"type": "object", "additionalProperties": false, "required": ["camera_id", "gps_coordinates"], "properties": {
-            "camera_id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807},
-            "gps_coordinates": {"$ref": "#/components/schemas/GPS"},
-            "data": {"type": ["string", "null"], "pattern": "^([0-9a-fA-F]{2})+$", "maxLength": 1048576, "description": "Optional JPEG as hex (LeafSync extension); absent or null: the data of a random existing image of the plant, as LIMS"}}},
+            \#(properties([.cameraID, .gpsCoordinates]) { _ in false }),
+            "data": {"type": ["string", "null"], "pattern": "^([0-9a-fA-F]{2})+$", "maxLength": \#(EventLimits.maxImageBytes * 2), "description": "Optional JPEG as hex (LeafSync extension); absent or null: the data of a random existing image of the plant, as LIMS"}}},
           "ImageUpdate": {"type": "object", "additionalProperties": false, "required": ["id"], "properties": {
             "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807},
-            "camera_id": {"type": ["integer", "null"], "format": "int64", "minimum": 1, "maximum": 9223372036854775807},
-            "gps_coordinates": {"oneOf": [{"$ref": "#/components/schemas/GPS"}, {"type": "null"}]},
-            "disease": {"type": ["string", "null"], "maxLength": 200, "pattern": "^[^\\u0000]*$"},
-            "percentage": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
-            "is_active": {"type": ["boolean", "null"]}, "is_deleted": {"type": ["boolean", "null"]}}}
+            \#(properties(ImageField.updatable) { _ in true })}}
         }
       }
     }

@@ -8,49 +8,54 @@ extension Image {
 
     /// The stored fields in order, for documents that add more (the outbox) or `$set` them all.
     var mongoFields: [(String, BSONValue)] {
-        var elements: [(String, BSONValue)] = [("id", .int64(id))]
-        elements += ImageField.allCases.map { ($0.rawValue, mongoValue(of: $0)) }
-        elements += [
-            ("created_at", .dateTime(createdAt.millisecondsSinceEpoch)),
-            ("updated_at", updatedAt.mongoValue),
-            ("version", .int64(version)),
-        ]
-        return elements
+        [("id", .int64(id))] + ImageField.allCases.map { ($0.rawValue, self[$0].mongoValue) } + [("version", .int64(version))]
     }
 
-    /// The stored value of `field`; the field names of `ImageField` are the LIMS names.
-    func mongoValue(of field: ImageField) -> BSONValue {
-        switch field {
-        case .cameraID: .int64(cameraID)
-        case .data: .binary(data)
-        case .gpsCoordinates: gpsCoordinates.mongoValue
-        case .disease: disease.map { .string($0) } ?? .null
-        case .percentage: percentage.map { .double($0) } ?? .null
-        case .isActive: .bool(isActive)
-        case .isDeleted: .bool(isDeleted)
-        }
-    }
-
-    /// Reads a stored record, also one written by LIMS itself: int32 numbers, `updated_at`,
-    /// `disease` and `percentage` null or missing, no `version` (read as 1). Other fields (`_id`,
-    /// the outbox) are ignored.
+    /// Reads a stored record, also one written by LIMS itself: int32 numbers, nullable fields
+    /// null or missing, no `version` (read as 1). Other fields (`_id`, the outbox) are ignored.
     init(mongoDocument document: BSONDocument) throws(MongoError) {
-        let id = try document.int64("id")
-        let gps = try document.array("gps_coordinates")
-        guard gps.count == 2, let latitude = Self.number(gps[0]), let longitude = Self.number(gps[1]) else {
-            throw MongoError(code: .unexpectedDocument, message: "image \(id): gps_coordinates is not [latitude, longitude]")
+        self.init(id: try document.int64("id"), version: try document.imageVersion())
+        for field in ImageField.allCases where !(field.isNullable && document.isNullOrAbsent(field.rawValue)) {
+            self[field] = try document.value(of: field, image: id)
         }
-        self.init(id: id,
-                  cameraID: try document.int64("camera_id"),
-                  data: try document.binary("data"),
-                  gpsCoordinates: GPSCoordinates(latitude: latitude, longitude: longitude),
-                  createdAt: try document.timestamp("created_at"),
-                  updatedAt: try document.optionalTimestamp("updated_at"),
-                  isActive: try document.bool("is_active"),
-                  isDeleted: try document.bool("is_deleted"),
-                  disease: document.isNullOrAbsent("disease") ? nil : try document.string("disease"),
-                  percentage: document.isNullOrAbsent("percentage") ? nil : try document.double("percentage"),
-                  version: try document.imageVersion())
+    }
+}
+
+extension ImageFieldValue {
+    /// The value as stored: the JPEG as binary, times as BSON dates, coordinates as LIMS's
+    /// `[latitude, longitude]`.
+    var mongoValue: BSONValue {
+        switch self {
+        case .integer(let int): .int64(int)
+        case .bytes(let bytes): .binary(bytes)
+        case .coordinates(let gps): .array([.double(gps.latitude), .double(gps.longitude)])
+        case .timestamp(let time): .dateTime(time.millisecondsSinceEpoch)
+        case .boolean(let bool): .bool(bool)
+        case .text(let text): .string(text)
+        case .number(let number): .double(number)
+        case .null: .null
+        }
+    }
+}
+
+extension BSONDocument {
+    /// The stored value of `field` of record `image`, read by the field's kind.
+    func value(of field: ImageField, image id: Int64) throws(MongoError) -> ImageFieldValue {
+        let name = field.rawValue
+        switch field.kind {
+        case .integer: return .integer(try int64(name))
+        case .jpeg: return .bytes(try binary(name))
+        case .timestamp: return .timestamp(try timestamp(name))
+        case .boolean: return .boolean(try bool(name))
+        case .text: return .text(try string(name))
+        case .number: return .number(try double(name))
+        case .coordinates:
+            let pair = try array(name)
+            guard pair.count == 2, let latitude = Self.number(pair[0]), let longitude = Self.number(pair[1]) else {
+                throw MongoError(code: .unexpectedDocument, message: "image \(id): \(name) is not [latitude, longitude]")
+            }
+            return .coordinates(GPSCoordinates(latitude: latitude, longitude: longitude))
+        }
     }
 
     private static func number(_ value: BSONValue) -> Double? {
@@ -61,19 +66,7 @@ extension Image {
         default: nil
         }
     }
-}
 
-extension GPSCoordinates {
-    /// LIMS stores `[latitude, longitude]`.
-    var mongoValue: BSONValue { .array([.double(latitude), .double(longitude)]) }
-}
-
-extension Timestamp? {
-    /// A BSON date, or null for none (`updated_at` of a record LIMS never updated).
-    var mongoValue: BSONValue { map { .dateTime($0.millisecondsSinceEpoch) } ?? .null }
-}
-
-extension BSONDocument {
     /// The record's `version`; a LIMS record without one counts as version 1.
     func imageVersion() throws(MongoError) -> Int64 {
         self["version"] == nil ? 1 : try int64("version")

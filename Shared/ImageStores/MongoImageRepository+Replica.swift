@@ -109,21 +109,6 @@ extension MongoImageRepository: ImageReplica {
 }
 
 extension ImagePatch {
-    /// The `$set` of the fields this patch sets, and of `updated_at`.
-    var mongoFields: [(String, BSONValue)] {
-        var set: [(String, BSONValue)] = fields.compactMap { field in
-            let value: BSONValue? = switch field {
-            case .cameraID: cameraID.map { .int64($0) }
-            case .gpsCoordinates: gpsCoordinates?.mongoValue
-            case .disease: disease.map { .string($0) }
-            case .percentage: percentage.map { .double($0) }
-            case .isActive: isActive.map { .bool($0) }
-            case .isDeleted: isDeleted.map { .bool($0) }
-            case .data: nil
-            }
-            return value.map { (field.rawValue, $0) }
-        }
-        if let updatedAt { set.append(("updated_at", Optional(updatedAt).mongoValue)) }
-        return set
-    }
+    /// The `$set` of the fields this patch sets, `updated_at` among them.
+    var mongoFields: [(String, BSONValue)] { fields.map { ($0.rawValue, values[$0]!.mongoValue) } }
 }

@@ -75,10 +75,7 @@ extension MongoImageRepository {
             try Self.compareAndSet(client.images(of: plant, in: database), id: id, operation: operation, logger: logger) { current in
                 let (next, changed) = change(current)
                 guard !changed.isEmpty else { return (nil, current) }
-                let set = changed.map { ($0.rawValue, next.mongoValue(of: $0)) } + [
-                    ("updated_at", next.updatedAt.mongoValue),
-                    ("version", .int64(next.version)),
-                ]
+                let set = (changed + [.updatedAt]).map { ($0.rawValue, next[$0].mongoValue) } + [("version", .int64(next.version))]
                 let outbox = eventSchema.map {
                     Outbox.appendOperators(ChangeEvent(changed: changed, of: next, plant: plant, occurredAt: Timestamp.currentMicroseconds()),
                                            schemaVersion: $0)

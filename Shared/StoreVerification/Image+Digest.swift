@@ -2,28 +2,29 @@ import ImageModel
 import Primitives
 
 extension Image {
-    /// A 64-bit FNV-1a digest of every LIMS field (all of `ComparedField`, not `version`), the
-    /// same for equal records in any store. Each field is hashed with a tag and a fixed-size or
-    /// length-prefixed encoding, and optionals with a presence byte, so no two different records
-    /// share an encoding.
+    /// A 64-bit FNV-1a digest of `id` and every `ImageField` (not `version`), the same for
+    /// equal records in any store. Each field is hashed with a tag and a fixed-size or
+    /// length-prefixed encoding, and a nullable field with a presence byte, so no two different
+    /// records share an encoding.
     public var verificationDigest: UInt64 {
         var hash = FNV1a64()
-        for field in ComparedField.allCases {
-            hash.combine(UInt8(truncatingIfNeeded: field.rawValue.utf8.count))
-            hash.combine(field.rawValue.utf8)
-            switch field {
-            case .id: hash.combine(UInt64(bitPattern: id))
-            case .cameraID: hash.combine(UInt64(bitPattern: cameraID))
-            case .data: hash.combine(lengthPrefixed: data)
-            case .gpsCoordinates:
-                hash.combine(gpsCoordinates.latitude.bitPattern)
-                hash.combine(gpsCoordinates.longitude.bitPattern)
-            case .createdAt: hash.combine(UInt64(bitPattern: createdAt.millisecondsSinceEpoch))
-            case .updatedAt: hash.combineOptional(updatedAt) { $0.combine(UInt64(bitPattern: $1.millisecondsSinceEpoch)) }
-            case .isActive: hash.combine(isActive ? 1 : 0 as UInt8)
-            case .isDeleted: hash.combine(isDeleted ? 1 : 0 as UInt8)
-            case .disease: hash.combineOptional(disease) { $0.combine(lengthPrefixed: Array($1.utf8)) }
-            case .percentage: hash.combineOptional(percentage) { $0.combine($1.bitPattern) }
+        hash.combine(tag: "id")
+        hash.combine(UInt64(bitPattern: id))
+        for field in ImageField.allCases {
+            hash.combine(tag: field.rawValue)
+            let value = self[field]
+            if field.isNullable { hash.combine(value == .null ? 0 : 1 as UInt8) }
+            switch value {
+            case .integer(let int): hash.combine(UInt64(bitPattern: int))
+            case .bytes(let bytes): hash.combine(lengthPrefixed: bytes)
+            case .coordinates(let gps):
+                hash.combine(gps.latitude.bitPattern)
+                hash.combine(gps.longitude.bitPattern)
+            case .timestamp(let time): hash.combine(UInt64(bitPattern: time.millisecondsSinceEpoch))
+            case .boolean(let bool): hash.combine(bool ? 1 : 0 as UInt8)
+            case .text(let text): hash.combine(lengthPrefixed: Array(text.utf8))
+            case .number(let number): hash.combine(number.bitPattern)
+            case .null: break
             }
         }
         return hash.value
@@ -31,10 +32,9 @@ extension Image {
 }
 
 extension FNV1a64 {
-    /// A presence byte, then the value if there is one.
-    fileprivate mutating func combineOptional<T>(_ value: T?, _ combineValue: (inout FNV1a64, T) -> Void) {
-        guard let value else { return combine(0 as UInt8) }
-        combine(1 as UInt8)
-        combineValue(&self, value)
+    /// A field's name, length first.
+    fileprivate mutating func combine(tag: String) {
+        combine(UInt8(truncatingIfNeeded: tag.utf8.count))
+        combine(tag.utf8)
     }
 }

@@ -57,12 +57,12 @@ public struct RecordDifference: Sendable, Hashable {
     /// `Image.verificationDigest` of the consumer's record; nil when it has none (`missing`).
     public var consumerDigest: UInt64?
     /// The fields that differ; empty unless `kind` is `.different`.
-    public var fields: [ComparedField]
+    public var fields: [ImageField]
     /// The records' versions, shown when compared live (where versions must agree).
     public var producerVersion: Int64?
     public var consumerVersion: Int64?
 
-    public init(kind: Kind, id: Int64, producerDigest: UInt64?, consumerDigest: UInt64?, fields: [ComparedField] = [],
+    public init(kind: Kind, id: Int64, producerDigest: UInt64?, consumerDigest: UInt64?, fields: [ImageField] = [],
                 producerVersion: Int64? = nil, consumerVersion: Int64? = nil) {
         self.kind = kind
         self.id = id
@@ -86,7 +86,7 @@ public struct RecordDifference: Sendable, Hashable {
             self.init(kind: .extra, id: id, producerDigest: nil, consumerDigest: c.verificationDigest,
                       consumerVersion: versions ? c.version : nil)
         case (let p?, let c?):
-            let fields = ComparedField.differences(between: p, and: c)
+            let fields = p.differingFields(from: c)
             guard !fields.isEmpty || (versions && p.version != c.version) else { return nil }
             self.init(kind: .different, id: id, producerDigest: p.verificationDigest, consumerDigest: c.verificationDigest,
                       fields: fields, producerVersion: versions ? p.version : nil, consumerVersion: versions ? c.version : nil)

@@ -147,7 +147,7 @@ import Testing
         let event = ChangeEvent(changed: changed, of: next, plant: .tomato, occurredAt: 1)
         #expect(event.op == .update && event.version == 2)
         let text = String(decoding: event.envelope, as: UTF8.self)
-        #expect(text.hasSuffix(#""payload":{"disease":"Leaf Mold","percentage":0.5,"is_active":true,"updated_at":"2023-11-14T22:15:00.000000"}}"#))
+        #expect(text.hasSuffix(#""payload":{"updated_at":"2023-11-14T22:15:00.000000","is_active":true,"disease":"Leaf Mold","percentage":0.5}}"#))
         #expect(try ChangeEvent(envelope: event.envelope) == event)
     }
 

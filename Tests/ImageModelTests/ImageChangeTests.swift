@@ -9,7 +9,7 @@ import Testing
     @Test func applyingReportsOnlyRealChanges() {
         let at = Timestamp(millisecondsSinceEpoch: 2_000)
         let (next, changed) = base.applying(ImageUpdate(id: 1, cameraID: 1, disease: "Healthy", isActive: true), at: at)
-        #expect(changed == [.disease, .isActive])
+        #expect(changed == [.isActive, .disease])
         #expect(next.version == 2 && next.updatedAt == at && next.cameraID == 1)
         let (same, none) = next.applying(ImageUpdate(id: 1, disease: "Healthy"), at: Timestamp(millisecondsSinceEpoch: 3_000))
         #expect(none.isEmpty && same == next)

@@ -220,7 +220,7 @@ import Testing
             // Each event carries the camera its own update set; together, every camera once.
             let cameras = events.compactMap { event -> Int64? in
                 guard case .patch(let patch) = event.payload else { return nil }
-                return patch.cameraID
+                return patch[.cameraID]?.integer
             }
             #expect(Set(cameras) == Set(2...Int64(updates + 1)) && cameras.count == updates)
             #expect(try await repository.image(plant: .tomato, id: 7)?.cameraID == cameras.last)

@@ -41,8 +41,8 @@ import TestSupport
     }
 
     /// One changed field of record 6 on the consumer side is found and named.
-    @Test(arguments: StorePair.all, [ComparedField.data, .updatedAt, .disease, .isDeleted])
-    func changedFieldIsReported(pair: StorePair, field: ComparedField) async throws {
+    @Test(arguments: StorePair.all, [ImageField.data, .updatedAt, .disease, .isDeleted])
+    func changedFieldIsReported(pair: StorePair, field: ImageField) async throws {
         let images = Image.tenRecords()
         var changed = images
         switch field {

@@ -19,13 +19,14 @@ import Testing
         #expect(foobar.value == 0x8594_4171_f739_67e8)
     }
 
-    @Test func digestCoversEveryComparedFieldButNotVersion() {
+    @Test func digestCoversIDAndEveryFieldButNotVersion() {
         let base = Image.make(id: 1, disease: "Healthy", percentage: 0.25)
-        var variants: [Image] = []
-        for field in ComparedField.allCases {
+        var renumbered = base
+        renumbered.id = 2
+        var variants = [renumbered]
+        for field in ImageField.allCases {
             var changed = base
             switch field {
-            case .id: changed.id = 2
             case .cameraID: changed.cameraID = 2
             case .data: changed.data.append(0)
             case .gpsCoordinates: changed.gpsCoordinates.longitude += 1e-9
@@ -36,15 +37,26 @@ import Testing
             case .disease: changed.disease = nil
             case .percentage: changed.percentage = 0.5
             }
-            #expect(ComparedField.differences(between: base, and: changed) == [field])
+            #expect(base.differingFields(from: changed) == [field])
             variants.append(changed)
         }
         let digests = Set(([base] + variants).map(\.verificationDigest))
-        #expect(digests.count == ComparedField.allCases.count + 1)
+        #expect(digests.count == ImageField.allCases.count + 2)
         var bumped = base
         bumped.version = 7
         #expect(bumped.verificationDigest == base.verificationDigest)
-        #expect(ComparedField.differences(between: base, and: bumped).isEmpty)
+        #expect(base.differingFields(from: bumped).isEmpty)
+    }
+
+    /// Doubles compare by bit pattern, as the stores keep them: `-0.0` is not `0.0`, NaN is itself.
+    @Test func doublesDifferByBitPattern() {
+        var zero = Image.make(id: 1, percentage: 0)
+        var negativeZero = zero
+        negativeZero.percentage = -0.0
+        #expect(zero.differingFields(from: negativeZero) == [.percentage])
+        zero.gpsCoordinates.latitude = .nan
+        negativeZero = zero
+        #expect(zero.differingFields(from: negativeZero).isEmpty)
     }
 
     static let sample: VerificationReport = {

@@ -139,7 +139,7 @@ extension ChangeEvent {
         case .update, .delete:
             guard binary == nil else { throw ImageError.invalidField("message", "an \(op.rawValue) carries no binary part, but a NUL byte follows its JSON") }
             let patch = try ImagePatch(json: FieldReader(value: payloadValue, allowed: strict ? ImagePatch.keys : nil, name: "payload"))
-            if op == .delete, patch.isDeleted != true {
+            if op == .delete, patch[.isDeleted] != .boolean(true) {
                 throw ImageError.invalidField("payload.is_deleted", "must be true in a delete")
             }
             payload = .patch(patch)
@@ -155,59 +155,43 @@ extension ChangeEvent {
 }
 
 extension ImagePatch {
-    static let keys: Set<String> = ["camera_id", "gps_coordinates", "disease", "percentage", "is_active", "is_deleted",
-                                    "updated_at"]
+    static let keys = Set(ImageField.patchable.map(\.rawValue))
 
     func write(to writer: inout JSONWriter) {
         writer.object { w in
-            if let cameraID { w.key("camera_id"); w.int(cameraID) }
-            if let gpsCoordinates {
-                w.key("gps_coordinates")
-                w.array { a in a.double(gpsCoordinates.latitude); a.double(gpsCoordinates.longitude) }
+            for field in fields {
+                w.key(field.rawValue); w.write(values[field]!)
             }
-            if let disease { w.key("disease"); w.string(disease) }
-            if let percentage { w.key("percentage"); w.double(percentage) }
-            if let isActive { w.key("is_active"); w.bool(isActive) }
-            if let isDeleted { w.key("is_deleted"); w.bool(isDeleted) }
-            if let updatedAt { w.key("updated_at"); w.string(updatedAt.description) }
         }
     }
 
     init(json reader: FieldReader) throws(ImageError) {
-        self.init(cameraID: try reader.int64("camera_id", min: 1),
-                  gpsCoordinates: try reader.gps("gps_coordinates"),
-                  disease: try reader.string("disease", maxLength: 200),
-                  percentage: try reader.double("percentage", in: 0...1),
-                  isActive: try reader.bool("is_active"),
-                  isDeleted: try reader.bool("is_deleted"),
-                  updatedAt: try reader.timestamp("updated_at").required("updated_at"))
+        let values = try reader.values(of: ImageField.patchable)
+        guard values[.updatedAt] != nil else { throw ImageError.invalidField(ImageField.updatedAt.rawValue, "is required") }
+        self.init(values)
     }
 }
 
 extension Image {
     /// The members of the LIMS image JSON.
-    static let recordKeys: Set<String> = ["id", "camera_id", "data", "gps_coordinates", "created_at", "updated_at",
-                                          "is_active", "is_deleted", "disease", "percentage"]
+    static let recordKeys = Set(["id"] + ImageField.allCases.map(\.rawValue))
 
-    /// Reads a whole record in the LIMS image JSON (`updated_at`, `disease`, `percentage` may be
-    /// null); with `binaryData` (schema 2), the JPEG is that, and `data_bytes` must be its length.
+    /// Reads a whole record in the LIMS image JSON (the nullable fields may be null or absent);
+    /// with `binaryData` (schema 2), the JPEG is that, and `data_bytes` must be its length.
     init(recordJSON reader: FieldReader, version: Int64, binaryData: [UInt8]? = nil) throws(ImageError) {
-        let data = if let binaryData {
-            try reader.binaryData("data_bytes", binaryData, maxBytes: EventLimits.maxImageBytes)
-        } else {
-            try reader.hexData("data", maxBytes: EventLimits.maxImageBytes).required("data")
+        self.init(id: try reader.int64("id", min: 1).required("id"), version: version)
+        for field in ImageField.allCases {
+            let value: ImageFieldValue? = if field == .data, let binaryData {
+                .bytes(try reader.binaryData("data_bytes", binaryData, maxBytes: EventLimits.maxImageBytes))
+            } else {
+                try reader.value(of: field)
+            }
+            if let value {
+                self[field] = value
+            } else if !field.isNullable {
+                throw ImageError.invalidField(field.rawValue, "is required")
+            }
         }
-        self.init(id: try reader.int64("id", min: 1).required("id"),
-                  cameraID: try reader.int64("camera_id", min: 1).required("camera_id"),
-                  data: data,
-                  gpsCoordinates: try reader.gps("gps_coordinates").required("gps_coordinates"),
-                  createdAt: try reader.timestamp("created_at").required("created_at"),
-                  updatedAt: try reader.timestamp("updated_at"),
-                  isActive: try reader.bool("is_active").required("is_active"),
-                  isDeleted: try reader.bool("is_deleted").required("is_deleted"),
-                  disease: try reader.string("disease", maxLength: 200),
-                  percentage: try reader.double("percentage", in: 0...1),
-                  version: version)
     }
 
     /// Reads a message in the LIMS legacy format: the bare image JSON, no envelope. Unknown

@@ -203,6 +203,6 @@ public struct ReplicaPlan: Sendable {
             entry.patch = entry.patch.map { $0.merged(with: patch) } ?? patch
         }
         entry.version = event.version
-        entry.lastChangedAt = patch.updatedAt ?? entry.lastChangedAt
+        entry.lastChangedAt = patch[.updatedAt]?.timestamp ?? entry.lastChangedAt
     }
 }
