@@ -39,7 +39,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON instead of text.")
     var json = false
 
-    @Option(help: "Compare a live system: seconds a change may take to reach the consumer DB; differences still there after it are reported. Versions must agree too (a stream-synced consumer). Env LEAFSYNC_STALENESS_ALLOWANCE. Default off.")
+    @Option(help: "Compare a live system: seconds a change may take to reach the consumer DB; differences still there after it are reported, and at once those no change in flight explains (a record nobody changed within it, same version with other fields, a consumer ahead). Versions must agree too (a stream-synced consumer). Env LEAFSYNC_STALENESS_ALLOWANCE. Default off.")
     var stalenessAllowance: Double?
 
     @Flag(help: "With --staleness-allowance: mend each difference that stays by publishing the producer's record again, as a new version, through its outbox.")

@@ -9,10 +9,17 @@ import Logging
 ///
 /// Compared once (no `allowance`), the sides are read while they may change: compare when no
 /// sync is writing. Compared live, versions must agree too, and every difference of the first
-/// read is read again (consumer, then producer) once `allowance` has passed: a change in flight
-/// has arrived by then and is counted as settled; what stays is a consumer behind the version
-/// the producer had at the first read, a version ahead of the producer's, the same version with
-/// other fields, or a record on one side only.
+/// read is read again (consumer, then producer): at once when no change in flight can explain
+/// it, otherwise once `allowance` has passed. A change in flight has arrived by then and is
+/// counted as settled; what stays is a consumer behind the version the producer had at the
+/// first read, a version ahead of the producer's, the same version with other fields, or a
+/// record on one side only.
+///
+/// No change in flight explains the same version with other fields, a consumer ahead, a
+/// record only the consumer has (producers never delete one), or a consumer behind (or
+/// lacking) a producer record last changed longer ago than the allowance plus
+/// `clockTolerance`: that change had its time to arrive. So damage to records nobody writes is
+/// found and repaired without waiting; only records changed within the allowance wait it out.
 public struct StoreComparison: Sendable {
     public let producer: any ImageRepository
     public let consumer: any ImageRepository
@@ -29,6 +36,8 @@ public struct StoreComparison: Sendable {
     var waitForAllowance: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     /// Differences per plant read again, at most; any beyond are counted as first seen.
     static let maxRechecked = 100_000
+    /// How far the producers' clocks (which stamp `updated_at`) may be from ours.
+    public static let clockTolerance = Duration.seconds(1)
 
     /// - Parameters:
     ///   - pageSize: records per read, at least 1.
@@ -77,8 +86,10 @@ public struct StoreComparison: Sendable {
             case (nil, nil):
                 if let allowance, !suspects.isEmpty {
                     try await waitForAllowance(allowance)
-                    for suspect in suspects { try await recheck(suspect, plant: plant, in: &report) }
+                    for suspect in suspects { _ = try await recheck(suspect, plant: plant, in: &report) }
                 }
+                // Definite differences were counted during the scan, the rest after the wait.
+                report.details.sort { $0.id < $1.id }
                 logger.info("plant compared", metadata: [
                     "image.plant": "\(plant.rawValue)", "verify.producer_count": "\(report.producerCount)",
                     "verify.consumer_count": "\(report.consumerCount)", "verify.differences": "\(report.differenceCount)",
@@ -100,31 +111,52 @@ public struct StoreComparison: Sendable {
             }
             let (p, c) = (produced?.id == id ? produced : nil, consumed?.id == id ? consumed : nil)
             guard let difference = RecordDifference(id: id, producer: p, consumer: c, versions: allowance != nil) else { continue }
-            if allowance != nil, suspects.count < Self.maxRechecked {
-                suspects.append(difference)
-            } else {
+            guard let allowance, suspects.count < Self.maxRechecked else {
                 count(difference, in: &report)
+                continue
+            }
+            if Self.mayBeInFlight(producer: p, consumer: c, allowance: allowance) {
+                suspects.append(difference)
+            } else if let suspect = try await recheck(difference, plant: plant, in: &report, waited: false) {
+                suspects.append(suspect)
             }
         }
     }
 
-    /// Reads a difference of the first read again, consumer first: a consumer never legitimately
-    /// holds more than the producer read after it. Counts it as settled when it is gone or only
-    /// in flight; otherwise counts it, and repairs it if asked.
-    private func recheck(_ suspect: RecordDifference, plant: Plant, in report: inout PlantReport) async throws {
+    /// Reads a difference again, consumer first: a consumer never legitimately holds more than
+    /// the producer read after it. Counts it as settled when it is gone or only in flight;
+    /// otherwise counts it, and repairs it if asked. Before the allowance has `waited`, a
+    /// difference a change in flight may explain is returned instead, to wait it out.
+    private func recheck(_ suspect: RecordDifference, plant: Plant, in report: inout PlantReport,
+                         waited: Bool = true) async throws -> RecordDifference? {
         let consumed = try await consumer.image(plant: plant, id: suspect.id)
         let produced = try await producer.image(plant: plant, id: suspect.id)
         guard let difference = RecordDifference(id: suspect.id, producer: produced, consumer: consumed, versions: true) else {
             report.settled += 1
-            return
+            return nil
         }
         // Caught up with what the producer had at the first read; the producer moved on since.
         if let consumed, let produced, consumed.version < produced.version, consumed.version >= suspect.producerVersion ?? .max {
             report.settled += 1
-            return
+            return nil
+        }
+        if !waited, let allowance, Self.mayBeInFlight(producer: produced, consumer: consumed, allowance: allowance) {
+            return difference
         }
         count(difference, in: &report)
         if let repair, try await repair(plant, difference) { report.repaired += 1 }
+        return nil
+    }
+
+    /// Whether a change still on its way may explain the difference between these records:
+    /// the consumer lacks or is behind a producer record changed within `allowance` (plus
+    /// `clockTolerance`) of now.
+    static func mayBeInFlight(producer: Image?, consumer: Image?, allowance: Duration, now: Timestamp = .now()) -> Bool {
+        guard let producer, (consumer?.version ?? 0) < producer.version else { return false }
+        let (seconds, attoseconds) = (allowance + clockTolerance).components
+        // In doubles, so no allowance can overflow; milliseconds since 1970 are exact in them.
+        let window = Double(seconds) * 1_000 + Double(attoseconds) / 1e15
+        return Double(producer.lastChangedAt.millisecondsSinceEpoch) >= Double(now.millisecondsSinceEpoch) - window
     }
 
     private func count(_ difference: RecordDifference, in report: inout PlantReport) {
