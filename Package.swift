@@ -106,7 +106,6 @@ let package = Package(
         .target(name: "ExperimentModel", dependencies: ["Charts", "Primitives"], path: "Shared/ExperimentModel", exclude: ["README.md"]),
         .target(name: "ExperimentRunner", dependencies: [
             "ExperimentModel", "Primitives", "TCPRelay", "HTTPClient", "HTTP", "ImageStores", "StoreVerification", "Postgres", "Kafka", "ServiceKit",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Shared/ExperimentRunner", exclude: ["README.md"]),
         .target(name: "JobControl", dependencies: [

@@ -103,7 +103,11 @@ struct BandwidthExperimentCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await settings.run()
+        do {
+            try await settings.run()
+        } catch let exit as ExperimentExit {
+            throw ExitCode(exit.status)
+        }
     }
 }
 

@@ -1,11 +1,10 @@
-import ArgumentParser
 import ExperimentModel
 import Foundation
 import Logging
 
 extension ExperimentSettings {
     /// Does what the settings ask: a report from earlier results, a sweep, or one run.
-    /// - Throws: `ExitCode` 1 after an error (printed), 130 after an interrupt.
+    /// - Throws: `ExperimentExit` after an error (printed) or an interrupt.
     public func run() async throws {
         var logger = Logger(label: "bandwidth-experiment")
         logger.logLevel = .warning
@@ -21,7 +20,7 @@ extension ExperimentSettings {
             }
         } catch let error as ExperimentError {
             FileHandle.standardError.write(Data("bandwidth-experiment: error: \(error)\n".utf8))
-            throw ExitCode.failure
+            throw ExperimentExit.failed
         }
     }
 
@@ -49,10 +48,24 @@ extension ExperimentSettings {
             let message = "bandwidth-experiment: interrupted; every process and relay it started is stopped "
                 + "and its databases are dropped (logs: \(launch.logs.path))\n"
             FileHandle.standardError.write(Data(message.utf8))
-            throw ExitCode(130)
+            throw ExperimentExit.interrupted
         case .failure(let error):
             FileHandle.standardError.write(Data("bandwidth-experiment: error: \(error)\nlogs: \(launch.logs.path)\n".utf8))
-            throw ExitCode.failure
+            throw ExperimentExit.failed
+        }
+    }
+}
+
+/// How a run ended other than well, already reported on standard error: the command exits with
+/// `status`.
+public enum ExperimentExit: Error, Sendable {
+    case failed, interrupted
+
+    /// 1 after an error; 130 after an interrupt, as a shell reports SIGINT.
+    public var status: Int32 {
+        switch self {
+        case .failed: 1
+        case .interrupted: 130
         }
     }
 }
