@@ -71,9 +71,13 @@ struct MetricsCommand: ParsableCommand {
         }
     }
 
+    /// A saved page; a device such as /dev/null (an empty page) reads too, which
+    /// `Data(contentsOf:)` refuses.
     private static func read(_ path: String) throws -> PrometheusText {
-        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
-        return PrometheusText(String(decoding: data, as: UTF8.self))
+        guard let file = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path) else {
+            throw ValidationError("cannot read \(path)")
+        }
+        return PrometheusText(String(decoding: file.readDataToEndOfFile(), as: UTF8.self))
     }
 
     /// Whole numbers without a fraction, so shell arithmetic takes them.

@@ -25,6 +25,7 @@ import Testing
         #expect(try await Self.metrics([counters, "consumer_events_applied_total", "consumer_events_stale_total"]) == (0, "9.5"))
         #expect(try await Self.metrics([counters, "consumer_events_applied_total", "--label", "op=create"]) == (0, "3"))
         #expect(try await Self.metrics([counters, "absent_total"]) == (0, "0"))
+        #expect(try await Self.metrics(["/dev/null", "consumer_events_applied_total"]) == (0, "0"), "an empty page, as the scripts pass")
 
         func histogram(_ fast: Int, _ all: Int, sum: Double) throws -> String {
             try Self.page("""
