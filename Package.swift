@@ -108,6 +108,11 @@ let package = Package(
             "ExperimentModel", "Primitives", "TCPRelay", "HTTPClient", "HTTP", "ImageStores", "StoreVerification", "Postgres", "Kafka", "ServiceKit",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Shared/ExperimentRunner", exclude: ["README.md"]),
+        .target(name: "LIMSJobs", dependencies: [
+            "ServiceKit", "JobControl", "HTTPClient", "ImageModel", "JSON", "SeedData", "Routing", "HTTP", "Primitives",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], path: "Shared/LIMSJobs", exclude: ["README.md"]),
         .target(name: "JobControl", dependencies: [
             "HTTP", "Routing", "JSON",
             .product(name: "Logging", package: "swift-log"),
@@ -146,13 +151,8 @@ let package = Package(
         ], path: "Services/SyncBench"),
 
         .executableTarget(name: "Jobs", dependencies: [
-            "ServiceKit", "JobControl", "HTTPClient", "ImageModel", "JSON", "SeedData", "Routing", "HTTP", "Primitives",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], path: "Services/Jobs", exclude: ["config", "README.md"]),
+            "LIMSJobs", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Services/Jobs", exclude: ["config"]),
 
         .executableTarget(name: "DBSynchronizer", dependencies: [
             "ServiceKit", "BatchSync", "JobControl", "ImageStores", "ImageModel", "Routing", "HTTP",
@@ -211,7 +211,7 @@ let package = Package(
             "HTTPClient", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "JobsTests", dependencies: [
-            "Jobs", "ServiceKit", "ImageModel", "HTTPClient", "HTTP", "Routing", "JSON", "Primitives", "TestSupport",
+            "Jobs", "LIMSJobs", "ServiceKit", "ImageModel", "HTTPClient", "HTTP", "Routing", "JSON", "Primitives", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "JobControlTests", dependencies: [

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LIMSJobs
 import ServiceKit
 
 /// `jobs`: LIMS's Camera, Leaf Disease Recognizer and Users jobs, calling image-api over HTTP.

@@ -1,5 +1,6 @@
 import ImageModel
 @testable import Jobs
+import LIMSJobs
 import ServiceKit
 import Testing
 

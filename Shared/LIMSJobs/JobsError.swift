@@ -1,8 +1,8 @@
 import HTTPClient
 
 /// Why a job's call to `image-api` (or the image analyzer) did not do its work.
-struct JobsError: Error, CustomStringConvertible {
-    enum Code: Sendable {
+public struct JobsError: Error, CustomStringConvertible {
+    public enum Code: Sendable {
         /// No connection, a timeout, a broken response: the service is unreachable.
         case unreachable
         /// The service answered with an error status.
@@ -11,10 +11,10 @@ struct JobsError: Error, CustomStringConvertible {
         case invalidResponse
     }
 
-    let code: Code
-    let message: String
+    public let code: Code
+    public let message: String
     /// The HTTP status of `.status` errors.
-    let status: Int?
+    public let status: Int?
 
     init(_ code: Code, _ message: String, status: Int? = nil) {
         self.code = code
@@ -26,5 +26,5 @@ struct JobsError: Error, CustomStringConvertible {
     /// are logged once per outage.
     var isOutage: Bool { code == .unreachable || (status ?? 0) >= 500 }
 
-    var description: String { message }
+    public var description: String { message }
 }

@@ -4,11 +4,17 @@ import Logging
 import ServiceKit
 
 /// The jobs process, assembled in one place: clients, the three jobs, routes, server, lifecycle.
-struct Jobs {
+public struct Jobs: Sendable {
     let host: ServiceHost
     let settings: JobsSettings
 
-    func run() async throws {
+    public init(host: ServiceHost, settings: JobsSettings) {
+        self.host = host
+        self.settings = settings
+    }
+
+    /// Serves the job routes and runs the jobs until the process is told to stop.
+    public func run() async throws {
         let logger = host.logger
         let context = try makeContext(logger: logger)
         let jobs = [CameraJob.make(context), RecognizerJob.make(context), UsersJob.make(context)]
