@@ -108,6 +108,9 @@ let package = Package(
             "ExperimentModel", "Primitives", "TCPRelay", "HTTPClient", "HTTP", "ImageStores", "StoreVerification", "Postgres", "Kafka", "ServiceKit",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Shared/ExperimentRunner", exclude: ["README.md"]),
+        .target(name: "LoadGeneration", dependencies: [
+            "StreamSync", "Kafka", "ImageModel", "SeedData", "HTTPClient", "HTTP",
+        ], path: "Shared/LoadGeneration"),
         .target(name: "LIMSJobs", dependencies: [
             "ServiceKit", "JobControl", "HTTPClient", "ImageModel", "JSON", "SeedData", "Routing", "HTTP", "Primitives",
             .product(name: "Logging", package: "swift-log"),
@@ -145,7 +148,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/Verify"),
         .executableTarget(name: "SyncBench", dependencies: [
-            "ServiceKit", "StreamSync", "StreamOptions", "Kafka", "ImageModel", "SeedData", "HTTPClient", "HTTP", "Primitives",
+            "LoadGeneration", "ServiceKit", "StreamSync", "StreamOptions", "Kafka", "ImageModel", "SeedData", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/SyncBench"),
@@ -230,6 +233,10 @@ let package = Package(
             "ServiceKit", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LoadGenerationTests", dependencies: [
+            "LoadGeneration", "HTTP", "Routing", "JSON", "ImageModel", "Kafka", "SeedData", "StreamSync", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "StreamSyncTests", dependencies: [
             "StreamSync", "ImageModel", "ImageStores", "Kafka", "TestSupport", .product(name: "Logging", package: "swift-log"),

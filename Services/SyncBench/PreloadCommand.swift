@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import LoadGeneration
 import Logging
 import SeedData
 import ServiceKit
 import StreamOptions
 import StreamSync
 
-/// `sync-bench preload`: fills the plant topics with change events, as fast as the broker takes
-/// them, so that a consumer started afterwards measures its own apply rate, not a producer's.
+/// `sync-bench preload`: fills the plant topics with `BenchEvents` through `EventPreload`, as
+/// fast as the broker takes them.
 struct PreloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preload",
@@ -68,63 +69,20 @@ struct PreloadCommand: AsyncParsableCommand {
         let recordCount = records ?? (creates > 0 ? creates : 20_000)
         let events = BenchEvents(records: max(recordCount, creates), jpegs: try LeafJPEGs(), seed: seed, topics: settings.topics)
         let producer = try KafkaProducer(configuration: settings.configuration, logger: logger)
+        let preload = EventPreload(producer: producer, window: window)
         do {
             if creates > 0 {
-                let sent = try await send(creates, batchSize: createBatch, with: producer) { events.create($0) }
-                report("create", sent)
+                print(try await preload.send(creates, batchSize: createBatch) { events.create($0) }.line("create"))
             }
             if updates > 0 {
                 let batchSize = max(1, min(updateBatch, recordCount / window))
                 let first = firstVersion
-                let sent = try await send(updates, batchSize: batchSize, with: producer) { events.update($0, firstVersion: first) }
-                report("update", sent)
+                print(try await preload.send(updates, batchSize: batchSize) { events.update($0, firstVersion: first) }.line("update"))
             }
         } catch {
             await producer.close()
             throw error
         }
         await producer.close()
-    }
-
-    /// What one `send` did.
-    struct Sent {
-        var messages = 0
-        var bytes = 0
-        var duration = Duration.zero
-    }
-
-    /// Sends `make(0..<count)` in batches of `batchSize`, up to `window` batches in flight.
-    /// Batches are awaited oldest first, and a new one starts only when the oldest is
-    /// acknowledged: batches sent concurrently are within `window` consecutive batches.
-    private func send(_ count: Int, batchSize: Int, with producer: KafkaProducer,
-                      make: (Int) -> KafkaOutgoingMessage) async throws -> Sent {
-        let start = ContinuousClock.now
-        var sent = Sent()
-        var inFlight: [Task<Int, any Error>] = []
-        // Every started batch is awaited, also when one fails: no send outlives the command.
-        var failure: (any Error)?
-        for first in stride(from: 0, to: count, by: batchSize) {
-            if inFlight.count == window {
-                do { sent.messages += try await inFlight.removeFirst().value } catch { failure = failure ?? error }
-            }
-            guard failure == nil else { break }
-            let messages = (first..<min(first + batchSize, count)).map(make)
-            sent.bytes += messages.reduce(0) { $0 + ($1.value?.count ?? 0) }
-            inFlight.append(Task { try await producer.send(messages).count })
-        }
-        for task in inFlight {
-            do { sent.messages += try await task.value } catch { failure = failure ?? error }
-        }
-        if let failure { throw failure }
-        sent.duration = ContinuousClock.now - start
-        return sent
-    }
-
-    private func report(_ op: String, _ sent: Sent) {
-        let seconds = sent.duration.seconds
-        let megabytes = Double(sent.bytes) / 1_000_000
-        print("preload: \(sent.messages) \(op) events, "
-              + String(format: "%.1f MB of values, in %.1f s: %.0f events/s, %.1f MB/s",
-                       megabytes, seconds, Double(sent.messages) / seconds, megabytes / seconds))
     }
 }

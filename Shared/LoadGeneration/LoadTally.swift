@@ -1,23 +1,23 @@
 /// What the requests of one `load` worker (or, merged, of all) came to.
-struct LoadTally: Sendable {
+public struct LoadTally: Sendable {
     enum Outcome {
         case succeeded
         /// Answered with a status outside 2xx.
         case rejected(Int)
         /// No answer: connect, send or receive failed, or timed out.
-        case failed(SyncBenchError)
+        case failed(LoadError)
     }
 
-    var requests = 0
-    var succeeded = 0
-    var rejected = 0
-    var failed = 0
+    public internal(set) var requests = 0
+    public internal(set) var succeeded = 0
+    public internal(set) var rejected = 0
+    public internal(set) var failed = 0
     /// Requests sent more than a millisecond after they were due: the workers fell behind.
-    var lateStarts = 0
+    public internal(set) var lateStarts = 0
     /// Microseconds from each answered request's due time to its answer.
-    var latencies: [Int64] = []
-    var lastCompletion: ContinuousClock.Instant?
-    var firstError: String?
+    public internal(set) var latencies: [Int64] = []
+    public internal(set) var lastCompletion: ContinuousClock.Instant?
+    public internal(set) var firstError: String?
 
     init() {}
 

@@ -3,20 +3,20 @@ import Kafka
 import SeedData
 import StreamSync
 
-/// The change events `preload` sends, deterministic for a seed: `records` records spread over
+/// The change events `sync-bench preload` sends, deterministic for a seed: `records` records spread over
 /// the plants (record k belongs to plant k mod 3 and has id k / 3 + 1), created with 20–40 KB
 /// JPEGs, then updated with small patches in rounds over all records, so that each record's
 /// versions increase in the order they are sent.
-struct BenchEvents: Sendable {
+public struct BenchEvents: Sendable {
     /// Sizes of the created JPEGs: the seed JPEGs (18–20 KB) padded with a comment segment.
-    static let imageSizes = 20 * 1024...40 * 1024
+    public static let imageSizes = 20 * 1024...40 * 1024
 
-    let records: Int
-    let topics: SyncTopics
+    public let records: Int
+    public let topics: SyncTopics
     private let seeded: [Plant: [Image]]
     private let startMilliseconds: Int64
 
-    init(records: Int, jpegs: LeafJPEGs, seed: UInt64, topics: SyncTopics) {
+    public init(records: Int, jpegs: LeafJPEGs, seed: UInt64, topics: SyncTopics) {
         self.records = records
         self.topics = topics
         let now = Timestamp.now()
@@ -29,13 +29,13 @@ struct BenchEvents: Sendable {
     }
 
     /// The plant and id of record `index`.
-    func record(_ index: Int) -> (plant: Plant, id: Int64) {
+    public func record(_ index: Int) -> (plant: Plant, id: Int64) {
         let plants = Plant.allCases
         return (plants[index % plants.count], Int64(index / plants.count + 1))
     }
 
     /// The create of record `index`, its JPEG padded to a size spread over `imageSizes`.
-    func create(_ index: Int) -> KafkaOutgoingMessage {
+    public func create(_ index: Int) -> KafkaOutgoingMessage {
         let (plant, id) = record(index)
         var image = seeded[plant]![Int(id) - 1]
         let sizes = Self.imageSizes
@@ -48,7 +48,7 @@ struct BenchEvents: Sendable {
     /// Update number `index`: record `index mod records`, in round `index / records`, whose
     /// version is `firstVersion + round`. The patch sets the camera, the percentage and the
     /// active flag, and moves `updated_at` on by a millisecond per round.
-    func update(_ index: Int, firstVersion: Int64) -> KafkaOutgoingMessage {
+    public func update(_ index: Int, firstVersion: Int64) -> KafkaOutgoingMessage {
         let (plant, id) = record(index % records)
         let round = Int64(index / records)
         let patch = ImagePatch(cameraID: Int64(index % 10 + 1), percentage: Double(index % 100) / 100,

@@ -3,7 +3,7 @@ import HTTPClient
 
 /// One blocking keep-alive connection of a load worker: the shared `HTTPClientConnection`
 /// (reconnects after an error or a `Connection: close`), reporting the status and
-/// `SyncBenchError`s.
+/// `LoadError`s.
 ///
 /// Blocking on purpose: each load worker is a thread of its own that sleeps until its
 /// request is due, so no event loop is needed, and timing stays the kernel's.
@@ -18,19 +18,19 @@ final class HTTPLoadConnection {
 
     /// Sends `request`, a complete HTTP/1.1 POST, and reads the whole response.
     /// - Returns: the response's status code.
-    /// - Throws: `SyncBenchError`; the connection is closed then, and the next call reconnects.
-    func exchange(_ request: [UInt8]) throws(SyncBenchError) -> Int {
+    /// - Throws: `LoadError`; the connection is closed then, and the next call reconnects.
+    func exchange(_ request: [UInt8]) throws(LoadError) -> Int {
         do {
             return try connection.exchange(request, method: .post).status
         } catch {
-            let code: SyncBenchError.Code = switch error.code {
+            let code: LoadError.Code = switch error.code {
             case .invalidURL, .resolve: .resolve
             case .connect: .connect
             case .send: .send
             case .receive, .timeout, .closed: .receive
             case .protocolViolation, .tooLarge: .protocolViolation
             }
-            throw SyncBenchError(code, error.message, errno: error.errno)
+            throw LoadError(code, error.message, errno: error.errno)
         }
     }
 
