@@ -56,14 +56,18 @@ extension Image {
             }
         }
         set {
+            func need<T>(_ value: T?) -> T {
+                guard let value else { preconditionFailure("\(field.rawValue) cannot hold \(newValue)") }
+                return value
+            }
             switch field {
-            case .cameraID: cameraID = newValue.required(\.integer, for: field)
-            case .data: data = newValue.required(\.bytes, for: field)
-            case .gpsCoordinates: gpsCoordinates = newValue.required(\.coordinates, for: field)
-            case .createdAt: createdAt = newValue.required(\.timestamp, for: field)
+            case .cameraID: cameraID = need(newValue.integer)
+            case .data: data = need(newValue.bytes)
+            case .gpsCoordinates: gpsCoordinates = need(newValue.coordinates)
+            case .createdAt: createdAt = need(newValue.timestamp)
             case .updatedAt: updatedAt = newValue.timestamp
-            case .isActive: isActive = newValue.required(\.boolean, for: field)
-            case .isDeleted: isDeleted = newValue.required(\.boolean, for: field)
+            case .isActive: isActive = need(newValue.boolean)
+            case .isDeleted: isDeleted = need(newValue.boolean)
             case .disease: disease = newValue.text
             case .percentage: percentage = newValue.number
             }

@@ -87,6 +87,7 @@ extension ImageFieldValue: Hashable {
     }
 }
 
+/// The payload of each kind; nil for another kind (and for null).
 extension ImageFieldValue {
     public var integer: Int64? { if case .integer(let value) = self { value } else { nil } }
     public var bytes: [UInt8]? { if case .bytes(let value) = self { value } else { nil } }
@@ -95,13 +96,6 @@ extension ImageFieldValue {
     public var boolean: Bool? { if case .boolean(let value) = self { value } else { nil } }
     public var text: String? { if case .text(let value) = self { value } else { nil } }
     public var number: Double? { if case .number(let value) = self { value } else { nil } }
-
-    /// The value as `path` reads it; a value of another kind is a programming error (every
-    /// value is read or decoded by its field's `kind`).
-    func required<T>(_ path: KeyPath<ImageFieldValue, T?>, for field: ImageField) -> T {
-        guard let value = self[keyPath: path] else { preconditionFailure("\(field.rawValue) cannot hold \(self)") }
-        return value
-    }
 }
 
 extension [ImageField: ImageFieldValue] {
