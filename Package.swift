@@ -200,7 +200,7 @@ let package = Package(
         ]),
         .testTarget(name: "StoreVerificationTests", dependencies: [
             "StoreVerification", "ImageStores", "ImageModel", "JSON", "Primitives", "TestSupport",
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
         ]),
         .testTarget(name: "SyncEndToEndTests", dependencies: [
             "ImageModel", "ImageStores", "StoreVerification", "SeedData", "Kafka", "StreamSync", "TCPRelay", "TestSupport", "Postgres", "Mongo", "Primitives",

@@ -100,7 +100,7 @@ struct VerifyCommand: AsyncParsableCommand {
             throw error
         }
         let comparison = StoreComparison(producer: producer, consumer: consumer, pageSize: pageSize, maxDetails: maxDetails,
-                                         allowance: allowance, repair: repair ? Self.repairing(producer, logger: logger) : nil, logger: logger)
+                                         allowance: allowance, repair: repair ? OutboxRepair(producer: producer, logger: logger).callAsFunction : nil, logger: logger)
         let report: VerificationReport
         do {
             report = try await comparison.compare(plants: selected)
@@ -113,29 +113,6 @@ struct VerifyCommand: AsyncParsableCommand {
         await consumer.close()
         FileHandle.standardOutput.write(Data(json ? report.json + [UInt8(ascii: "\n")] : Array(report.text.utf8)))
         if !report.isEqual { throw ExitCode(1) }
-    }
-
-    /// Mends a difference through the outbox, so the stream carries the repair in order: the
-    /// producer's record published again above the consumer's version (the version guard
-    /// takes it), or, for a record only the consumer has, a purge of the version it holds.
-    private static func repairing(_ producer: any SyncableImageRepository, logger: Logger) -> @Sendable (Plant, RecordDifference) async throws -> Bool {
-        { plant, difference in
-            let fields: Logger.Metadata = ["image.plant": "\(plant.rawValue)", "image.id": "\(difference.id)",
-                                           "verify.kind": "\(difference.kind.rawValue)",
-                                           "verify.consumer_version": "\(difference.consumerVersion.map(String.init) ?? "-")"]
-            if difference.kind == .extra, let version = difference.consumerVersion,
-               try await producer.purge(plant: plant, id: difference.id, removing: version) {
-                logger.notice("repaired: a purge of the consumer's record published", metadata: fields)
-                return true
-            }
-            // Not extra, or the producer has the record by now.
-            guard let image = try await producer.republish(plant: plant, id: difference.id, above: difference.consumerVersion ?? 0) else {
-                logger.warning("not repaired: the producer has no such record", metadata: fields)
-                return false
-            }
-            logger.notice("repaired: the producer's record published again", metadata: fields.merging(["image.version": "\(image.version)"]) { $1 })
-            return true
-        }
     }
 
     /// A repository for `url` that answers, waited for until `deadline`.
