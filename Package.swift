@@ -148,7 +148,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/Verify"),
         .executableTarget(name: "SyncBench", dependencies: [
-            "LoadGeneration", "ServiceKit", "StreamSync", "StreamOptions", "Kafka", "ImageModel", "SeedData", "Primitives",
+            "LoadGeneration", "ServiceKit", "StreamSync", "StreamOptions", "Kafka", "ImageModel", "ImageStores", "SeedData", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Services/SyncBench"),

@@ -112,12 +112,13 @@ change_records() {
       psql "$2" -qc "UPDATE images SET camera_id = camera_id + 1000, version = version + 1,
         updated_at = date_trunc('milliseconds', now() AT TIME ZONE 'utc') WHERE id <= $CHANGED" ;;
     mongo)
+      # shellcheck disable=SC2046 # one argument per collection
       "$LEAFSYNC_VENV/bin/python" -c 'import sys, datetime, pymongo
 db = pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=10000).get_default_database()
 now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-for plant in ("potato", "tomato", "pepper"):
-    db["imagecolplant" + plant].update_many({"id": {"$lte": int(sys.argv[2])}},
-        {"$inc": {"camera_id": 1000, "version": 1}, "$set": {"updated_at": now}})' "$2" "$CHANGED" ;;
+for name in sys.argv[3:]:
+    db[name].update_many({"id": {"$lte": int(sys.argv[2])}},
+        {"$inc": {"camera_id": 1000, "version": 1}, "$set": {"updated_at": now}})' "$2" "$CHANGED" $("$BIN/sync-bench" names collections) ;;
   esac
 }
 

@@ -215,7 +215,8 @@ await_settled() {
 # <NAME>_FIGURES=(creates/s updates/s rss-creates-kB rss-updates-kB batch-mean-updates apply-ms-updates load).
 apply_phase() {
   local name=$1 url=$2 creates=$3 updates=$4 prefix=$TOPIC_PREFIX-$1- c_rate c_peak load
-  TOPICS+=("${prefix}potato" "${prefix}tomato" "${prefix}pepper" "${prefix}dead-letter")
+  read -ra plant_topics <<<"$("$BIN/sync-bench" names topics --prefix "$prefix")"
+  TOPICS+=("${plant_topics[@]}" "${prefix}dead-letter")
   load=$(load_average)
   log "$name: preloading $creates creates (1-minute load $load)"
   "$BIN/sync-bench" preload --kafka-brokers "$LEAFSYNC_KAFKA_BROKERS" --topic-prefix "$prefix" \
@@ -342,12 +343,13 @@ PYTHON
 # REF_MONGO_CREATES_RATE or REF_MONGO_UPDATES_RATE. Only the writes are timed.
 mongo_reference() {
   local url=$1 kind=$2 count=$3 rate
-  rate=$(mongo_python "$url" "$kind" "$count" <<'PYTHON'
+  # shellcheck disable=SC2046 # one argument per collection
+  rate=$(mongo_python "$url" "$kind" "$count" $("$BIN/sync-bench" names collections) <<'PYTHON'
 import sys, time, pymongo
 from pymongo import UpdateOne
 db = pymongo.MongoClient(sys.argv[1]).get_default_database()
 kind, count = sys.argv[2], int(sys.argv[3])
-names = ("imagecolplantpotato", "imagecolplanttomato", "imagecolplantpepper")
+names = sys.argv[4:]
 if kind == "creates":
     docs = [(name, doc) for name in names for doc in db[name].find({}, {"_id": 0})]
     for name in names:
@@ -394,7 +396,8 @@ bootstrap_phase() {
     MONGO_DATABASES+=("${DB_PREFIX}_boot_producer" "${DB_PREFIX}_boot_consumer" "${DB_PREFIX}_boot_reference")
     producer=$MONGO_BASE/${DB_PREFIX}_boot_producer consumer=$MONGO_BASE/${DB_PREFIX}_boot_consumer
   fi
-  TOPICS+=("${prefix}potato" "${prefix}tomato" "${prefix}pepper" "${prefix}dead-letter")
+  read -ra plant_topics <<<"$("$BIN/sync-bench" names topics --prefix "$prefix")"
+  TOPICS+=("${plant_topics[@]}" "${prefix}dead-letter")
   log "bootstrap-$store: seeding $records LIMS-size images into the producer DB"
   "$BIN/seeder" --store-url "$producer" --per-plant $((records / 3)) 2>>"$WORK/seeder.log" || fail_with_log "$WORK/seeder.log" "seeding failed"
   records=$((records / 3 * 3))
@@ -409,16 +412,18 @@ bootstrap_phase() {
   start=$(now)
   if [ "$store" = pg ]; then
     psql "$consumer" -qc "CREATE TABLE ref_boot (LIKE images INCLUDING ALL)" || die "cannot create ref_boot"
-    local columns="plant, id, camera_id, data, latitude, longitude, disease, percentage, created_at, updated_at, is_active, is_deleted, version"
+    local columns
+    columns=$("$BIN/sync-bench" names columns)
     psql "$producer" -v ON_ERROR_STOP=1 -c "\copy (SELECT $columns FROM images) TO STDOUT (FORMAT binary)" |
       psql "$consumer" -q -v ON_ERROR_STOP=1 -c "\copy ref_boot ($columns) FROM STDIN (FORMAT binary)" || die "the reference COPY failed"
   else
-    mongo_python "$producer" "${MONGO_BASE}/${DB_PREFIX}_boot_reference" "$consumer" <<'PYTHON' || die "the reference copy failed"
+    # shellcheck disable=SC2046 # one argument per collection
+    mongo_python "$producer" "${MONGO_BASE}/${DB_PREFIX}_boot_reference" "$consumer" $("$BIN/sync-bench" names collections) <<'PYTHON' || die "the reference copy failed"
 import sys, pymongo
 source = pymongo.MongoClient(sys.argv[1]).get_default_database()
 target = pymongo.MongoClient(sys.argv[2]).get_default_database()
 shape = pymongo.MongoClient(sys.argv[3]).get_default_database()
-for name in ("imagecolplantpotato", "imagecolplanttomato", "imagecolplantpepper"):
+for name in sys.argv[4:]:
     copy_indexes(shape[name], target[name])
     page = []
     for document in source[name].find({}, {"_id": 0}):
@@ -444,7 +449,8 @@ staleness_phase() {
   local producer_url=$PG_BASE/$producer_db consumer_url=$PG_BASE/$consumer_db base=http://127.0.0.1:$API_PORT
   local before=$WORK/metrics-stale-before after=$WORK/metrics-stale-after settled_before target deadline
   local ticks_consumer ticks_api ticks_broker=0 start_time seconds
-  TOPICS+=("${prefix}potato" "${prefix}tomato" "${prefix}pepper" "${prefix}dead-letter")
+  read -ra plant_topics <<<"$("$BIN/sync-bench" names topics --prefix "$prefix")"
+  TOPICS+=("${plant_topics[@]}" "${prefix}dead-letter")
   create_pg_database "$producer_db"
   create_pg_database "$consumer_db"
   log "staleness: seeding $PER_PLANT images per plant into the producer and the consumer DB"

@@ -69,17 +69,14 @@ start() {
   wait_for_port "$p" 90 "$!" || { tail -n 20 "$RUN_DIR/$name-$store.log" >&2; die "$name on $store did not start"; }
 }
 
-# metric_sum URL NAME: the sum of a counter's series on a service's /metrics.
+# metric_sum URL NAME [--label K=V]: the sum of a counter's series on a service's /metrics.
 metric_sum() {
-  curl -fsS "$1/metrics" | "$BIN/sync-bench" metrics - "$2"
+  curl -fsS "$1/metrics" | "$BIN/sync-bench" metrics - "${@:2}"
 }
 
-# batch_successes URL: successful runs of the db-synchronizer since its job last started.
-batch_successes() {
-  curl -fsS "$1/job/status" | "$LEAFSYNC_VENV/bin/python" -c '
-import json, sys
-task = json.load(sys.stdin)["jobs"][0]["tasks"][0]
-print(0 if task["in_flight"] else task["successes"])'
+# batch_runs URL: the db-synchronizer's successful runs since it started.
+batch_runs() {
+  metric_sum "$1" job_runs_total --label outcome=success
 }
 
 # assigned STORE: whether this run's consumer of STORE got its partitions. Its log is appended
@@ -89,11 +86,12 @@ assigned() {
     started && /partitions assigned/ { found = 1 } END { exit !found }' "$RUN_DIR/consumer-$1.log"
 }
 
-# wait_for_batch_run URL STORE: until the db-synchronizer finished a run since its job started.
+# wait_for_batch_run URL STORE [RUNS]: until the db-synchronizer finished more than RUNS (0)
+# successful runs.
 wait_for_batch_run() {
   local i
   for i in $(seq 1 600); do
-    [ "$(batch_successes "$1")" -ge 1 ] && return 0
+    [ "$(batch_runs "$1")" -gt "${3:-0}" ] && return 0
     sleep 0.5
   done
   die "$2: the db-synchronizer did not finish a run (see $RUN_DIR/db-synchronizer-$2.log)"
@@ -117,7 +115,7 @@ verify_equal() {
 # experiment STORE: changes through image-api; the stream consumer has them at once, the batch
 # consumer after one more run of the batch job; the bytes each path moved for them.
 experiment() {
-  local store=$1 api cons batch i plant started stream_bytes batch_before batch_bytes
+  local store=$1 api cons batch i plant started stream_bytes batch_before batch_bytes runs
   api=http://127.0.0.1:$(port image-api "$store")
   cons=http://127.0.0.1:$(port consumer "$store")
   batch=http://127.0.0.1:$(port db-synchronizer "$store")
@@ -128,7 +126,7 @@ experiment() {
   wait_for_batch_run "$batch" "$store"
   started=$SECONDS
   for i in $(seq 1 30); do
-    for plant in potato tomato pepper; do
+    for plant in $("$BIN/sync-bench" names plants); do
       curl -fsS -o /dev/null -X POST "$api/image-plant/$plant" -H 'Content-Type: application/json' \
         ${LEAFSYNC_API_TOKEN:+-H "Authorization: Bearer $LEAFSYNC_API_TOKEN"} \
         -d "{\"id\": $i, \"is_active\": $([ $((i % 2)) -eq 0 ] && echo true || echo false), \"disease\": \"Healthy\", \"percentage\": 0.$((50 + i))}"
@@ -147,8 +145,9 @@ experiment() {
   log "$store: running the batch job now instead of at its next interval; verifying the batch consumer DB"
   batch_before=$(metric_sum "$batch" db_synchronization_job_image_size)
   curl -fsS -o /dev/null -X POST "$batch/job/stop" ${LEAFSYNC_API_TOKEN:+-H "Authorization: Bearer $LEAFSYNC_API_TOKEN"}
+  runs=$(batch_runs "$batch")
   curl -fsS -o /dev/null -X POST "$batch/job/start" ${LEAFSYNC_API_TOKEN:+-H "Authorization: Bearer $LEAFSYNC_API_TOKEN"}
-  wait_for_batch_run "$batch" "$store"
+  wait_for_batch_run "$batch" "$store" "$runs"
   verify_equal "$store" batch "$(batch_url "$store")"
   batch_bytes=$(( $(metric_sum "$batch" db_synchronization_job_image_size) - batch_before ))
   printf '    bytes for these changes: stream %s (events sent to Kafka), incremental batch %s (records copied)\n' \

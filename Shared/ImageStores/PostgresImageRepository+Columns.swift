@@ -102,6 +102,9 @@ extension PostgresImageRepository {
     static let columns = [ImageColumn("id", \.id)] + ImageField.allCases.flatMap(ImageColumn.columns(of:))
         + [ImageColumn("version", \.version)]
 
+    /// The names of `columns`, for tools that copy the table (`sync-bench names columns`).
+    public static var columnNames: [String] { columns.map(\.name) }
+
     /// The column list of `columns`, for SELECT, RETURNING and INSERT.
     static let imageColumns = columns.map(\.name).joined(separator: ", ")
 
