@@ -26,15 +26,15 @@ extension MongoImageRepository: ImageReplica {
     }
 
     /// A purge's removal first (rare: one `deleteMany` each), then one unordered bulk write per
-    /// plant. A whole record whose id the plant's collection lacks (one find of the upserts'
-    /// ids says which) is inserted, which costs the server less than an upsert, which must look
-    /// the record up first; the others are guarded updates. A duplicate key on an insert means
-    /// another writer inserted the record since the find (two consumers around a rebalance, or a
-    /// consumer and the batch sync); on a guarded upsert, whose guard failed and which then
-    /// tried to insert, it means "the stored record is as new or newer" unless such a writer
-    /// inserted it in between. So every operation that hit one is tried once more as a guarded
-    /// update: the record exists then and records are never removed, so a second duplicate key
-    /// is a guard that failed for good. Any other rejection throws.
+    /// plant. A whole record is inserted, which costs the server less than an upsert (which
+    /// must look the record up first) and is right for the common case, a create; patches are
+    /// guarded updates. An insert's duplicate key means the collection holds the record
+    /// (a redelivery, a repair, the batch sync's copy of a changed record, or another writer
+    /// since): the insert is tried once more as a guarded update, which replaces it only if it
+    /// is older, so a record the collection holds costs what a find of the ids first would have
+    /// (two commands), and a new one costs one. On that guarded upsert, a second duplicate key
+    /// is a guard that failed for good (the record exists, and records are never removed). Any
+    /// other rejection throws.
     @discardableResult
     public func applyReplicaWrites(_ writes: [ReplicaWrite]) async throws(ImageError) -> Int {
         let byPlant = Dictionary(grouping: writes, by: \.plant)
@@ -47,39 +47,22 @@ extension MongoImageRepository: ImageReplica {
                 for case .remove(_, let id, let version) in writes {
                     changed += try images.deleteMany(["id": .int64(id), "version": .document(Self.atMost(version))])
                 }
-                let stored = try Self.storedIDs(of: writes, in: images)
                 let operations: [(operation: MongoWriteOperation, write: ReplicaWrite)] = writes.compactMap { write in
-                    if case .upsert(_, let image) = write, !stored.contains(image.id) { return (.insert(image.mongoDocument), write) }
+                    if case .upsert(_, let image) = write { return (.insert(image.mongoDocument), write) }
                     return Self.guardedUpdate(write).map { (.update($0), write) }
                 }
                 guard !operations.isEmpty else { continue }
                 let first = try images.bulkWrite(operations.map(\.operation), ordered: false).throwWriteErrors(except: \.isDuplicateKey)
                 changed += first.insertedCount + first.modifiedCount + first.upsertedCount
-                let raced = first.writeErrors.filter { operations.indices.contains($0.index) }
+                let held = first.writeErrors.filter { operations.indices.contains($0.index) }
                     .compactMap { Self.guardedUpdate(operations[$0.index].write) }
-                guard !raced.isEmpty else { continue }
-                let second = try images.bulkWrite(raced, ordered: false).throwWriteErrors(except: \.isDuplicateKey)
+                guard !held.isEmpty else { continue }
+                let second = try images.bulkWrite(held, ordered: false).throwWriteErrors(except: \.isDuplicateKey)
                 changed += second.modifiedCount + second.upsertedCount
             }
             return Int(changed)
         }
     }
-
-    /// The ids of the whole records among `writes` that the collection holds.
-    private static func storedIDs(of writes: [ReplicaWrite], in images: MongoCollection) throws(MongoError) -> Set<Int64> {
-        let ids: [BSONValue] = writes.compactMap { write in
-            guard case .upsert(_, let image) = write else { return nil }
-            return .int64(image.id)
-        }
-        guard !ids.isEmpty else { return [] }
-        var stored: Set<Int64> = []
-        for document in try images.find(["id": .document(["$in": .array(ids)])], options: MongoFindOptions(projection: idProjection)) {
-            stored.insert(try document.int64("id"))
-        }
-        return stored
-    }
-
-    private static let idProjection: BSONDocument = ["_id": .int32(0), "id": .int32(1)]
 
     /// The update of an upsert or a patch; nil for a removal, which is a delete.
     private static func guardedUpdate(_ write: ReplicaWrite) -> MongoUpdateOperation? {
