@@ -385,7 +385,7 @@ PYTHON
 # bootstrap` into a fresh consumer DB and the reference copy of the same records; sets
 # BOOTSTRAP_<STORE>_FIGURES=(records ours/s reference/s load).
 bootstrap_phase() {
-  local store=$1 records producer consumer prefix=$TOPIC_PREFIX-boot-$1- start seconds ours reference load
+  local store=$1 records producer consumer prefix=$TOPIC_PREFIX-boot-$1- start seconds ours copy reference load
   if [ "$store" = pg ]; then
     records=$BOOTSTRAP_RECORDS
     create_pg_database "${DB_PREFIX}_boot_producer"
@@ -408,7 +408,11 @@ bootstrap_phase() {
     fail_with_log "$WORK/bootstrap-$store.log" "consumer bootstrap failed"
   seconds=$(elapsed "$start" "$(now)")
   ours=$(per_second "$records" "$seconds")
-  log "bootstrap-$store: $records records in ${seconds}s (startup included): $ours/s"
+  # The copy alone, as the reference times its copy: from the recorded positions to the final
+  # commit, as the bootstrap's summary line says.
+  copy=$(sed -n 's/.* records copied in \([0-9.]*\) s since it began.*/\1/p' "$WORK/bootstrap-$store.log")
+  [ -n "$copy" ] || fail_with_log "$WORK/bootstrap-$store.log" "no copy time in the bootstrap's summary"
+  log "bootstrap-$store: $records records in ${seconds}s with the process's startup and exit ($ours/s), ${copy}s copying: $(per_second "$records" "$copy")/s"
   start=$(now)
   if [ "$store" = pg ]; then
     psql "$consumer" -qc "CREATE TABLE ref_boot (LIKE images INCLUDING ALL)" || die "cannot create ref_boot"
@@ -440,7 +444,7 @@ PYTHON
   log "bootstrap-$store: reference copy of $records records in ${seconds}s: $reference/s"
   declare -ga "BOOTSTRAP_${store^^}_FIGURES"
   local -n boot_figures=BOOTSTRAP_${store^^}_FIGURES
-  boot_figures=("$records" "$ours" "$reference" "$load")
+  boot_figures=("$records" "$(per_second "$records" "$copy")" "$reference" "$load" "$ours")
 }
 
 # staleness_phase: image-api + consumer on PostgreSQL, warm-up, then the measured load.
@@ -610,7 +614,8 @@ fi
 bootstrap_rows() {
   local name=$1 target=$2
   local -n shown=$3
-  row "$name: bootstrap of ${shown[0]} records/s" "${shown[1]}" "" ""
+  row "$name: bootstrap of ${shown[0]} records/s, copying" "${shown[1]}" "" ""
+  row "  with the process's startup and exit, records/s" "${shown[4]}" "" ""
   row "  reference copy, records/s" "${shown[2]}" "" ""
   row "  bootstrap: ours / reference" "$(ratio "${shown[1]}" "${shown[2]}")" ">= $target" "$(verdict "$(ratio "${shown[1]}" "${shown[2]}")" ">=" "$target")"
 }

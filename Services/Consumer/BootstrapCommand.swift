@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HTTP
 import ImageModel
 import ImageStores
@@ -89,8 +90,11 @@ struct BootstrapCommand: AsyncParsableCommand {
         await replica.close()
         let state = try outcome.get()
         let refused = state.refused == 0 ? "" : ", \(state.refused) refused by the consumer DB (see the log; not copied)"
-        print("bootstrap of group \(groupID) finished: \(state.copied) records copied\(refused); the group starts at "
-            + state.offsets.map(\.description).joined(separator: ","))
+        // From the recorded positions to the final commit; a resumed bootstrap's time includes its pause.
+        let seconds = Double(max((state.finishedAt ?? state.startedAt) - state.startedAt, 0)) / 1000
+        let perSecond = seconds > 0 ? String(format: " (%.0f records/s)", Double(state.copied) / seconds) : ""
+        print("bootstrap of group \(groupID) finished: \(state.copied) records copied in \(String(format: "%.2f", seconds)) s "
+            + "since it began\(perSecond)\(refused); the group starts at " + state.offsets.map(\.description).joined(separator: ","))
     }
 }
 
