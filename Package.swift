@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "Primitives", path: "Shared/Primitives", exclude: ["README.md"]),
         .target(name: "ImageModel", dependencies: ["JSON"], path: "Shared/ImageModel", exclude: ["README.md"]),
         .target(name: "ImageStores", dependencies: [
-            "ImageModel", "Postgres", "Mongo",
+            "ImageModel", "Postgres", "Mongo", "Sockets",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Shared/ImageStores", exclude: ["README.md"]),
         .target(name: "ImageRoutes", dependencies: [

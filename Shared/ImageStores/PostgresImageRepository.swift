@@ -1,13 +1,16 @@
 import ImageModel
 import Logging
 import Postgres
+import Sockets
 
 /// The image store on PostgreSQL: one `images` table keyed by `(plant, id)`, JPEGs in a
 /// `bytea` column, and the one-row `is_deployed` table.
 ///
-/// Statements run on a `PostgresPool` (blocking libpq calls on the pool's own queues, single
-/// prepared statements from an HTTP handler on its event loop); frequent ones are prepared once
-/// per connection. Connection failures become
+/// Statements run on a `PostgresPool` (blocking libpq calls on the pool's own queues); frequent
+/// ones are prepared once per connection. The reads an HTTP handler makes one statement of
+/// (`image`, `random`, `count`, `isDeployed`) hand the pool the caller's event loop
+/// (`EventLoop.current`, nil elsewhere), which waits for the answer without a thread hop.
+/// Connection failures become
 /// `.storeUnavailable`, other database errors `.storeFailure` with the SQLSTATE.
 public final class PostgresImageRepository: ImageRepository {
     let pool: PostgresPool
@@ -48,7 +51,8 @@ public final class PostgresImageRepository: ImageRepository {
 
     public func isDeployed() async throws(ImageError) -> Bool {
         try await translatingErrors("is-deployed") {
-            try await pool.query("SELECT coalesce(bool_or(is_deployed), false) FROM is_deployed", prepared: true).scalar(Bool.self)
+            try await pool.query("SELECT coalesce(bool_or(is_deployed), false) FROM is_deployed", prepared: true,
+                                 waitingOn: .current).scalar(Bool.self)
         }
     }
 
@@ -65,7 +69,7 @@ public final class PostgresImageRepository: ImageRepository {
     public func image(plant: Plant, id: Int64) async throws(ImageError) -> Image? {
         try await translatingErrors("get") {
             try await pool.query("SELECT \(Self.imageColumns) FROM images WHERE plant = $1 AND id = $2",
-                                 [.text(plant.rawValue), .int64(id)], prepared: true)
+                                 [.text(plant.rawValue), .int64(id)], prepared: true, waitingOn: .current)
                 .rows.first.map(Image.init(postgresRow:))
         }
     }
@@ -79,7 +83,7 @@ public final class PostgresImageRepository: ImageRepository {
             try await pool.query("""
                 SELECT \(Self.imageColumns) FROM images WHERE \(condition) ORDER BY id
                 OFFSET floor(random() * (SELECT count(*) FROM images WHERE \(condition))) LIMIT 1
-                """, params, prepared: true).rows.first.map(Image.init(postgresRow:))
+                """, params, prepared: true, waitingOn: .current).rows.first.map(Image.init(postgresRow:))
         }
     }
 
@@ -94,11 +98,12 @@ public final class PostgresImageRepository: ImageRepository {
         }
     }
 
-    /// Through the pool's `query`, which an HTTP handler's event loop serves without a thread hop.
+    /// Through the pool's `query` on the caller's event loop, if it runs on one.
     public func count(plant: Plant, filter: ImageFilter) async throws(ImageError) -> Int64 {
         let (condition, params) = Self.condition(plant: plant, filter: filter)
         return try await translatingErrors("count") {
-            try await pool.query("SELECT count(*) FROM images WHERE \(condition)", params, prepared: true).scalar(Int64.self)
+            try await pool.query("SELECT count(*) FROM images WHERE \(condition)", params, prepared: true, waitingOn: .current)
+                .scalar(Int64.self)
         }
     }
 

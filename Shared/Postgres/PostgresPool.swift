@@ -70,14 +70,16 @@ public final class PostgresPool: Sendable {
 
     /// Runs one statement on a connection of the pool, as `PostgresConnection.query` does.
     ///
-    /// Called from a task on an `EventLoop` (an HTTP handler), a statement already prepared on
-    /// the connection runs on that loop, which watches the socket while the server works: no
-    /// thread hop and no blocked thread. Anything else runs on the connection's queue.
+    /// With `loop` (the event loop the calling task runs on, an HTTP handler's), a statement
+    /// already prepared on the connection runs there: the loop watches the socket while the
+    /// server works, so no thread hop and no blocked thread. Anything else runs on the
+    /// connection's queue.
     /// - Throws: as `withConnection` and `PostgresConnection.query`.
-    public func query(_ sql: String, _ params: [PostgresValue] = [], prepared: Bool = false) async throws -> PostgresResult {
+    public func query(_ sql: String, _ params: [PostgresValue] = [], prepared: Bool = false,
+                      waitingOn loop: EventLoop? = nil) async throws -> PostgresResult {
         let slot = try await acquire()
         defer { release(slot) }
-        if prepared, let loop = EventLoop.current, let result = try await slot.queryOnLoop(sql, params, loop: loop) {
+        if prepared, let loop, let result = try await slot.queryOnLoop(sql, params, loop: loop) {
             return result
         }
         return try await slot.run { try $0.query(sql, params, prepared: prepared) }
