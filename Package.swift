@@ -214,7 +214,8 @@ let package = Package(
             "HTTPClient", "HTTP", "Routing", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "JobsTests", dependencies: [
-            "Jobs", "LIMSJobs", "ServiceKit", "ImageModel", "HTTPClient", "HTTP", "Routing", "JSON", "Primitives", "TestSupport",
+            "Jobs", "LIMSJobs", "ServiceKit", "ImageModel", "ImageRoutes", "JobControl", "HTTPClient", "HTTP", "Routing", "JSON",
+            "Primitives", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "JobControlTests", dependencies: [
