@@ -64,7 +64,7 @@ run_step() {
 # alone, more than 120 s while the parallel suite's MongoDB soak, relay and bootstrap tests
 # kept it busy. And the repair test, whose writers must reach the 200 changes/s of issue 14
 # (750/s alone, 90–190/s beside the parallel suite).
-timing='JobControllerTests|JobsProcessTests|QuickRunTests|MongoClientPoolTests|HTTPServerLifecycleTests|stoppedMidRunThroughJobControl|RepairTests'
+timing='JobControllerTests|JobsProcessTests|QuickRunTests|MongoClientPoolTests|HTTPServerLifecycleTests|stoppedMidRunThroughJobControl|SyncEndToEndTests.RepairTests'
 run_step "swift test" swift test --skip-build --skip "$timing"
 run_step "swift test: timing-sensitive suites, one test at a time" swift test --skip-build --filter "$timing" --no-parallel
 run_step "schemathesis" scripts/check-api.sh "$(swift build --show-bin-path)"
