@@ -99,6 +99,7 @@ extension ImageFieldValue {
 }
 
 extension [ImageField: ImageFieldValue] {
-    /// The values that set something: requests and patches read null as "keep".
-    var settingValues: Self { filter { $0.value != .null } }
+    /// The values that set something: requests and patches read null as "keep". The decoders
+    /// never produce a null, so the usual case keeps the dictionary rather than copying it.
+    var settingValues: Self { values.contains(.null) ? filter { $0.value != .null } : self }
 }

@@ -68,4 +68,12 @@ import Testing
     func rejectsBadTimestamps(input: String) {
         #expect(Timestamp(iso8601: input) == nil)
     }
+
+    /// Null means "keep" in requests and patches: a null given to either is dropped.
+    @Test func nullsNeverEnterAPatchOrAnUpdate() {
+        let patch = ImagePatch([.disease: .null, .isActive: .boolean(true), .updatedAt: .timestamp(Timestamp(millisecondsSinceEpoch: 1))])
+        #expect(patch.fields == [.updatedAt, .isActive] && patch[.disease] == nil)
+        #expect(ImageUpdate(id: 1, [.percentage: .null]).values.isEmpty)
+        #expect(patch.merged(with: ImagePatch([.disease: .text("Healthy")])).fields == [.updatedAt, .isActive, .disease])
+    }
 }
