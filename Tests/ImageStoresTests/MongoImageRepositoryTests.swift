@@ -1,8 +1,9 @@
 import Foundation
 import ImageModel
 import ImageStores
-import TestSupport
 import Logging
+import Mongo
+import TestSupport
 import Testing
 
 /// MongoDB-specific behaviour of `MongoImageRepository`; the shared contract suite covers the rest.
@@ -129,6 +130,41 @@ import Testing
             #expect(try await repository.image(plant: .potato, id: 2)?.disease == nil)
             let sick = try await repository.list(plant: .potato, fromID: 1, limit: 10, filter: ImageFilter(hasDisease: true))
             #expect(sick.images.map(\.id) == [1] && sick.total == 1)
+        }
+    }
+
+    /// Documents as LIMS wrote them read back (int32 numbers, no `version`, nullable fields
+    /// missing); a document of the wrong shape is an error for its read alone, never a crash.
+    @Test func limsDocumentsReadAndMalformedOnesAreRefused() async throws {
+        try await TestStore.mongo.withFreshURL { url, _ in
+            let repository = try MongoImageRepository(url: url, logger: Self.logger)
+            defer { Task { await repository.close() } }
+            try await repository.migrate()
+            let pool = try MongoClientPool(url: url, poolSize: 1, serverSelectionTimeoutMS: 20_000, logger: Self.logger)
+            // Record `id` as LIMS wrote it, with one member replaced.
+            func lims(_ id: Int32, replacing changed: (String, BSONValue)? = nil) -> BSONDocument {
+                let members: [(String, BSONValue)] = [
+                    ("id", .int32(id)), ("camera_id", .int32(3)), ("data", .binary(Self.jpeg)),
+                    ("gps_coordinates", .array([.int32(48), .double(16.5)])), ("created_at", .dateTime(Self.time.millisecondsSinceEpoch)),
+                    ("is_active", .bool(true)), ("is_deleted", .bool(false)),
+                ]
+                guard let changed else { return BSONDocument(members) }
+                return BSONDocument(members.filter { $0.0 != changed.0 } + [changed])
+            }
+            let documents = [lims(1), lims(2, replacing: ("gps_coordinates", .array([.double(1)]))),
+                             lims(3, replacing: ("camera_id", .string("three"))), lims(4, replacing: ("disease", .int32(7)))]
+            try await pool.withClient { client in
+                _ = try client.collection(Plant.potato.collectionName, database: pool.databaseName ?? "")
+                    .insertMany(documents)
+            }
+            await pool.close()
+            let read = try #require(try await repository.image(plant: .potato, id: 1))
+            #expect((read.cameraID, read.version, read.updatedAt, read.disease, read.percentage) == (3, 1, nil, nil, nil))
+            #expect(read.gpsCoordinates == GPSCoordinates(latitude: 48, longitude: 16.5) && read.data == Self.jpeg)
+            for id: Int64 in 2...4 {
+                await #expect(throws: ImageError.self) { try await repository.image(plant: .potato, id: id) }
+            }
+            #expect(try await repository.image(plant: .potato, id: 1) != nil, "the store still answers")
         }
     }
 
