@@ -110,7 +110,7 @@ public struct BatchSynchronizer: Sendable {
                 try await consumer.replicaStates(plant: plant, ids: page.map(\.id))
             }
             let applied = try await attempt(.consumer, "writing \(plant.rawValue) records \(page[0].id)–\(last.id)") {
-                try await consumer.applyReplicaWrites(page.map { ReplicaWrite.upsert(plant, $0) })
+                try await consumer.applyReplicaWrites(page.map { ReplicaWrite.upsert(plant, $0) }).changed
             }
             metrics.changed(page.filter { record in stored[record.id].map { $0.version < record.version } ?? true },
                             visibleAt: Timestamp.currentMicroseconds(), mode: settings.mode)

@@ -28,19 +28,21 @@ extension MongoImageRepository: ImageReplica {
     /// A purge's removal first (rare: one `deleteMany` each), then one unordered bulk write per
     /// plant. A whole record is inserted, which costs the server less than an upsert (which
     /// must look the record up first) and is right for the common case, a create; patches are
-    /// guarded updates. An insert's duplicate key means the collection holds the record
+    /// guarded updates. An `upsert`'s duplicate key means the collection holds the record
     /// (a redelivery, a repair, the batch sync's copy of a changed record, or another writer
     /// since): the insert is tried once more as a guarded update, which replaces it only if it
-    /// is older, so a record the collection holds costs what a find of the ids first would have
-    /// (two commands), and a new one costs one. On that guarded upsert, a second duplicate key
-    /// is a guard that failed for good (the record exists, and records are never removed). Any
-    /// other rejection throws.
+    /// is older; on that guarded upsert, a second duplicate key is a guard that failed for good
+    /// (the record exists, and records are never removed). An `insert`'s duplicate key is its
+    /// assumption failing: unapplied. A bulk reports only how many updates matched, so when
+    /// fewer matched than were sent, its patches with a `base` are unconfirmed. Any other
+    /// rejection throws.
     @discardableResult
-    public func applyReplicaWrites(_ writes: [ReplicaWrite]) async throws(ImageError) -> Int {
+    public func applyReplicaWrites(_ writes: [ReplicaWrite]) async throws(ImageError) -> ReplicaWriteResult {
         let byPlant = Dictionary(grouping: writes, by: \.plant)
-        guard !byPlant.isEmpty else { return 0 }
+        guard !byPlant.isEmpty else { return ReplicaWriteResult() }
         let database = self.database
         return try await run("replica-write") { client in
+            var result = ReplicaWriteResult()
             var changed: Int64 = 0
             for (plant, writes) in byPlant {
                 let images = client.images(of: plant, in: database)
@@ -48,32 +50,46 @@ extension MongoImageRepository: ImageReplica {
                     changed += try images.deleteMany(["id": .int64(id), "version": .document(Self.atMost(version))])
                 }
                 let operations: [(operation: MongoWriteOperation, write: ReplicaWrite)] = writes.compactMap { write in
-                    if case .upsert(_, let image) = write { return (.insert(image.mongoDocument), write) }
-                    return Self.guardedUpdate(write).map { (.update($0), write) }
+                    switch write {
+                    case .upsert(_, let image), .insert(_, let image): (.insert(image.mongoDocument), write)
+                    case .patch, .remove: Self.guardedUpdate(write).map { (.update($0), write) }
+                    }
                 }
                 guard !operations.isEmpty else { continue }
                 let first = try images.bulkWrite(operations.map(\.operation), ordered: false).throwWriteErrors(except: \.isDuplicateKey)
                 changed += first.insertedCount + first.modifiedCount + first.upsertedCount
-                let held = first.writeErrors.filter { operations.indices.contains($0.index) }
-                    .compactMap { Self.guardedUpdate(operations[$0.index].write) }
+                let updates = operations.filter { if case .update = $0.operation { true } else { false } }.count
+                if first.matchedCount < updates {
+                    let assumed = operations.compactMap { operation -> RecordKey? in
+                        guard case .patch(_, _, _, _, .some) = operation.write else { return nil }
+                        return RecordKey(operation.write)
+                    }
+                    if first.matchedCount == 0 { result.unapplied.formUnion(assumed) } else { result.unconfirmed.formUnion(assumed) }
+                }
+                var held: [MongoUpdateOperation] = []
+                for error in first.writeErrors where operations.indices.contains(error.index) {
+                    let write = operations[error.index].write
+                    if case .insert = write { result.unapplied.insert(RecordKey(write)) } else if let update = Self.guardedUpdate(write) { held.append(update) }
+                }
                 guard !held.isEmpty else { continue }
                 let second = try images.bulkWrite(held, ordered: false).throwWriteErrors(except: \.isDuplicateKey)
                 changed += second.modifiedCount + second.upsertedCount
             }
-            return Int(changed)
+            result.changed = Int(changed)
+            return result
         }
     }
 
-    /// The update of an upsert or a patch; nil for a removal, which is a delete.
+    /// The update of an upsert or a patch; nil for a removal or an insert, which is not retried.
     private static func guardedUpdate(_ write: ReplicaWrite) -> MongoUpdateOperation? {
         switch write {
-        case .remove:
+        case .remove, .insert:
             nil
         case .upsert(_, let image):
             MongoUpdateOperation(filter: olderThan(image.version, id: image.id),
                                  update: ["$set": .document(image.mongoDocument)], upsert: true)
-        case .patch(_, let id, let version, let patch):
-            MongoUpdateOperation(filter: olderThan(version, id: id),
+        case .patch(_, let id, let version, let patch, let base):
+            MongoUpdateOperation(filter: base.map { at($0, id: id) } ?? olderThan(version, id: id),
                                  update: ["$set": .document(BSONDocument(patch.mongoFields + [("version", .int64(version))]))])
         }
     }
@@ -81,6 +97,11 @@ extension MongoImageRepository: ImageReplica {
     /// A version at most `version`; a LIMS document without one counts as version 1.
     private static func atMost(_ version: Int64) -> BSONDocument {
         version >= 1 ? ["$not": .document(["$gt": .int64(version)])] : ["$lte": .int64(version)]
+    }
+
+    /// Record `id` at exactly `version`; a LIMS document without one is at version 1.
+    private static func at(_ version: Int64, id: Int64) -> BSONDocument {
+        ["id": .int64(id), "version": version == 1 ? .document(["$in": .array([.int64(1), .null])]) : .int64(version)]
     }
 
     /// Record `id` if its version is below `version`. A LIMS document without `version` counts

@@ -29,9 +29,13 @@ extension MongoImageRepository: WaitingChanges {
         }
     }
 
-    public func waitingChanges(plant: Plant, ids: [Int64]) async throws(ImageError) -> [WaitingChange] {
-        guard !ids.isEmpty else { return [] }
-        return try await findWaiting("waiting-of-records", ["plant": .string(plant.rawValue), "image_id": .document(["$in": .array(ids.map { .int64($0) })])])
+    /// One find: a `$in` of ids per plant, under an `$or` when there are several plants.
+    public func waitingChanges(of records: [RecordKey]) async throws(ImageError) -> [WaitingChange] {
+        let byPlant = Dictionary(grouping: records, by: \.plant).map { plant, keys -> BSONDocument in
+            ["plant": .string(plant.rawValue), "image_id": .document(["$in": .array(keys.map { .int64($0.imageID) })])]
+        }
+        guard let first = byPlant.first else { return [] }
+        return try await findWaiting("waiting-of-records", byPlant.count == 1 ? first : ["$or": .array(byPlant.map { .document($0) })])
     }
 
     public func waitingChanges(before: Timestamp, limit: Int) async throws(ImageError) -> [WaitingChange] {

@@ -24,14 +24,17 @@ extension PostgresImageRepository: WaitingChanges {
         }
     }
 
-    public func waitingChanges(plant: Plant, ids: [Int64]) async throws(ImageError) -> [WaitingChange] {
-        guard !ids.isEmpty else { return [] }
-        let idArray = "{" + ids.map(String.init).joined(separator: ",") + "}"
+    /// The records travel as two parameters, the text forms of a `text[]` of plants and a
+    /// `bigint[]` of ids, paired by `unnest`.
+    public func waitingChanges(of records: [RecordKey]) async throws(ImageError) -> [WaitingChange] {
+        guard !records.isEmpty else { return [] }
+        let plants = "{" + records.map(\.plant.rawValue).joined(separator: ",") + "}"
+        let ids = "{" + records.map { String($0.imageID) }.joined(separator: ",") + "}"
         return try await run("waiting-of-records") { connection in
             try connection.query("""
                 SELECT \(Self.waitingColumns) FROM replica_waiting
-                WHERE plant = $1 AND image_id = ANY((SELECT $2::bigint[])::bigint[])
-                """, [.text(plant.rawValue), .text(idArray)], prepared: true).rows.map(Self.waitingChange)
+                WHERE (plant, image_id) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))
+                """, [.text(plants), .text(ids)], prepared: true).rows.map(Self.waitingChange)
         }
     }
 

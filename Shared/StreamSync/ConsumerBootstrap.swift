@@ -176,7 +176,7 @@ public struct ConsumerBootstrap: Sendable {
             }
             // A record the consumer DB refuses for good is left out and said; the others go on.
             let refused = page.isEmpty ? [:] : try await retrying("write a page to the consumer DB") {
-                try await replica.applyIsolatingRefusals(page.map { ReplicaWrite.upsert(plant, $0) }[...])
+                try await replica.applyIsolatingRefusals(page.map { ReplicaWrite.upsert(plant, $0) }[...]).refused
             }
             state.plants[index].copied += Int64(page.count - refused.count)
             if !refused.isEmpty { refuse(refused, plantAt: index, of: &state, metrics: metrics) }

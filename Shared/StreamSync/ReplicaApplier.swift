@@ -19,31 +19,104 @@ struct ReplicaApplier: Sendable {
     /// Plans and applies `changes`; one outcome per change, in order. Safe to call again with
     /// the same changes after any failure (the caller retries transient ones): parking and
     /// every write are idempotent.
+    ///
+    /// While no change waits (`anyWaiting` false), the common batch costs one write per plant
+    /// and no read: a record whose changes in the batch are a create and patches is assumed
+    /// absent, one whose changes are patches is assumed at the version before the first, and
+    /// their writes happen only if that holds (`ReplicaWrite.insert`, a patch's `base`). Only
+    /// the records the write could not confirm are read, and their changes planned again.
     /// - Parameter anyWaiting: whether changes may be waiting in the DB. When false, only a
     ///   record arriving for the first time looks for changes waiting for it (a change waiting
     ///   for a missing version is then found by `expire` at the latest).
     func apply(_ changes: [Sourced], now: Timestamp, anyWaiting: Bool = true) async throws -> [ChangeOutcome] {
+        let incoming = changes.map(\.change)
+        let assumed = anyWaiting ? [:] : Self.assumedStates(incoming)
         var states: [Plant: [Int64: ReplicaState]] = [:]
-        var waiting: [WaitingKey: WaitingChange] = [:]
-        for (plant, group) in Dictionary(grouping: changes, by: \.change.plant) {
-            let found = try await replica.replicaStates(plant: plant, ids: group.map(\.change.imageID))
+        var releasing: Set<RecordKey> = []
+        for (plant, group) in Dictionary(grouping: incoming, by: \.plant) {
+            var found = try await replica.replicaStates(plant: plant, ids: group.map(\.imageID).filter {
+                assumed[RecordKey(plant: plant, imageID: $0)] == nil
+            })
+            for case (let key, .some(let state)) in assumed where key.plant == plant { found[key.imageID] = state }
             states[plant] = found
-            let releasing = anyWaiting ? Set(group.map(\.change.imageID))
-                : Set(group.filter { found[$0.change.imageID] == nil && $0.change.carriesRecord }.map(\.change.imageID))
-            for change in try await replica.waitingChanges(plant: plant, ids: Array(releasing)) {
-                waiting[WaitingKey(change)] = change
-            }
+            releasing.formUnion(group.filter { anyWaiting || found[$0.imageID] == nil && $0.carriesRecord }.map(RecordKey.init))
         }
-        let plan = ReplicaPlan(changes: changes.map(\.change), states: states,
-                               waiting: waiting.values.compactMap { try? $0.event() })
-        try await replica.park(waiting: zip(changes, plan.outcomes).compactMap { sourced, outcome in
+        var waiting: [WaitingKey: ChangeEvent] = [:]
+        for change in try await replica.waitingChanges(of: Array(releasing)) {
+            if let event = try? change.event() { waiting[WaitingKey(change)] = event }
+        }
+        let plan = ReplicaPlan(changes: incoming, states: states, waiting: Array(waiting.values), assumed: Set(assumed.keys))
+        var written = try await replica.applyIsolatingRefusals(plan.writes[...])
+        var outcomes = plan.outcomes
+        var resolved = plan.resolved
+        let missed = try await missedAssumptions(written.result, plan: plan)
+        if !missed.isEmpty {
+            let indices = incoming.indices.filter { missed.contains(RecordKey(incoming[$0])) }
+            var read: [Plant: [Int64: ReplicaState]] = [:]
+            for (plant, keys) in Dictionary(grouping: missed, by: \.plant) {
+                read[plant] = try await replica.replicaStates(plant: plant, ids: keys.map(\.imageID))
+            }
+            let again = ReplicaPlan(changes: indices.map { incoming[$0] }, states: read,
+                                    waiting: waiting.values.filter { missed.contains(RecordKey(plant: $0.plant, imageID: $0.imageID)) })
+            for (position, index) in indices.enumerated() { outcomes[index] = again.outcomes[position] }
+            resolved = resolved.filter { !missed.contains(RecordKey(plant: $0.plant, imageID: $0.imageID)) } + again.resolved
+            written.refused.merge(try await replica.applyIsolatingRefusals(again.writes[...]).refused) { reason, _ in reason }
+        }
+        try await replica.park(waiting: zip(changes, outcomes).compactMap { sourced, outcome in
             outcome == .waiting ? sourced.waitingChange(since: now) : nil
         })
-        let refused = try await applyRemovingResolved(plan)
-        return zip(changes, plan.outcomes).map { sourced, outcome in
-            guard outcome == .applied, let reason = refused[RecordKey(sourced.change)] else { return outcome }
+        try await replica.removeWaiting(resolved.filter { written.refused[RecordKey(plant: $0.plant, imageID: $0.imageID)] == nil })
+        return zip(changes, outcomes).map { sourced, outcome in
+            guard outcome == .applied, let reason = written.refused[RecordKey(sourced.change)] else { return outcome }
             return .rejected("the consumer DB refused the write: \(reason)")
         }
+    }
+
+    /// The state each record of `changes` can be assumed in, without a read: absent (nil) for
+    /// one whose changes are a create and then patches, the version before the first for one
+    /// whose changes are patches. A removal, a legacy message or a whole record after a patch
+    /// makes a record's state worth a read.
+    static func assumedStates(_ changes: [IncomingChange]) -> [RecordKey: ReplicaState?] {
+        var assumed: [RecordKey: ReplicaState?] = [:]
+        var excluded: Set<RecordKey> = []
+        for change in changes {
+            let key = RecordKey(change)
+            guard !excluded.contains(key) else { continue }
+            let seen = assumed[key] != nil
+            switch change {
+            case .event(let event):
+                switch event.payload {
+                case .record where !seen:
+                    assumed[key] = .some(nil)
+                case .patch where seen:
+                    continue
+                case .patch where event.version > 1:
+                    // Never read for a legacy message: `lastChangedAt` orders only those.
+                    assumed[key] = ReplicaState(version: event.version - 1, lastChangedAt: Timestamp(millisecondsSinceEpoch: 0))
+                default:
+                    excluded.insert(key)
+                    assumed[key] = nil
+                }
+            case .legacy:
+                excluded.insert(key)
+                assumed[key] = nil
+            }
+        }
+        return assumed
+    }
+
+    /// The records whose assumed writes did not happen: those the store says so of, and those
+    /// it could not confirm that hold another version than the one planned (a record that
+    /// holds it was written, unless a redelivery of the batch had written it before).
+    private func missedAssumptions(_ written: ReplicaWriteResult, plan: ReplicaPlan) async throws -> Set<RecordKey> {
+        guard !written.unconfirmed.isEmpty else { return written.unapplied }
+        let planned = Dictionary(plan.writes.compactMap { write in write.version.map { (RecordKey(write), $0) } }) { _, last in last }
+        var missed = written.unapplied
+        for (plant, keys) in Dictionary(grouping: written.unconfirmed, by: \.plant) {
+            let stored = try await replica.replicaStates(plant: plant, ids: keys.map(\.imageID))
+            missed.formUnion(keys.filter { stored[$0.imageID]?.version != planned[$0] })
+        }
+        return missed
     }
 
     /// Settles up to `limit` changes that have waited since before `deadline`, of the
@@ -85,10 +158,16 @@ struct ReplicaApplier: Sendable {
     /// Applies the plan's writes, then removes the waiting changes it resolved; one folded into
     /// a refused write waits on, and its expiry reports it. Returns the refused records.
     private func applyRemovingResolved(_ plan: ReplicaPlan) async throws -> [RecordKey: String] {
-        let refused = try await replica.applyIsolatingRefusals(plan.writes[...])
+        let refused = try await replica.applyIsolatingRefusals(plan.writes[...]).refused
         try await replica.removeWaiting(plan.resolved.filter { refused[RecordKey(plant: $0.plant, imageID: $0.imageID)] == nil })
         return refused
     }
+}
+
+/// What writes did, and the records the DB refused for good with its reason.
+struct AppliedWrites: Sendable {
+    var refused: [RecordKey: String] = [:]
+    var result = ReplicaWriteResult()
 }
 
 extension ImageReplica {
@@ -96,17 +175,17 @@ extension ImageReplica {
     /// size), halves them until the refused writes are alone, applies every other, and returns
     /// the refused records with the database's reason. A transient error propagates: the caller
     /// retries the whole batch, which the version guard makes harmless.
-    func applyIsolatingRefusals(_ writes: ArraySlice<ReplicaWrite>) async throws -> [RecordKey: String] {
-        guard !writes.isEmpty else { return [:] }
+    func applyIsolatingRefusals(_ writes: ArraySlice<ReplicaWrite>) async throws -> AppliedWrites {
+        guard !writes.isEmpty else { return AppliedWrites() }
         do throws(ImageError) {
-            try await applyReplicaWrites(Array(writes))
-            return [:]
+            return AppliedWrites(result: try await applyReplicaWrites(Array(writes)))
         } catch {
             guard error.code == .storeRejected else { throw error }
-            guard writes.count > 1 else { return [RecordKey(writes[writes.startIndex]): error.message] }
+            guard writes.count > 1 else { return AppliedWrites(refused: [RecordKey(writes[writes.startIndex]): error.message]) }
             let middle = writes.startIndex + writes.count / 2
             let first = try await applyIsolatingRefusals(writes[..<middle])
-            return first.merging(try await applyIsolatingRefusals(writes[middle...])) { reason, _ in reason }
+            let second = try await applyIsolatingRefusals(writes[middle...])
+            return AppliedWrites(refused: first.refused.merging(second.refused) { reason, _ in reason }, result: first.result + second.result)
         }
     }
 }

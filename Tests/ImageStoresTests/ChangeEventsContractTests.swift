@@ -233,21 +233,21 @@ import Testing
         // `throws`: every `try` of this body is inside `#expect`, which closure inference misses.
         try await store.withRepository { repository throws in
             let stored = Image.make(id: 5, data: [1, 2, 3], disease: "Healthy", percentage: 0.25, version: 3)
-            #expect(try await repository.applyReplicaWrites([.upsert(.potato, stored)]) == 1)
+            #expect(try await repository.applyReplicaWrites([.upsert(.potato, stored)]).changed == 1)
             #expect(try await repository.image(plant: .potato, id: 5) == stored)
 
             let other = Image.make(id: 5, cameraID: 9, data: [9], isActive: true, createdAt: Self.later, updatedAt: .some(nil))
             for version: Int64 in [2, 3] {
                 var older = other
                 older.version = version
-                #expect(try await repository.applyReplicaWrites([.upsert(.potato, older)]) == 0)
+                #expect(try await repository.applyReplicaWrites([.upsert(.potato, older)]).changed == 0)
             }
             #expect(try await repository.image(plant: .potato, id: 5) == stored)
             #expect(try await repository.total(plant: .potato) == 1)
 
             var newer = other
             newer.version = 4
-            #expect(try await repository.applyReplicaWrites([.upsert(.potato, newer)]) == 1)
+            #expect(try await repository.applyReplicaWrites([.upsert(.potato, newer)]).changed == 1)
             #expect(try await repository.image(plant: .potato, id: 5) == newer)
             #expect(try await repository.image(plant: .tomato, id: 5) == nil)
         }
@@ -286,9 +286,13 @@ import Testing
             // A redelivery keeps the first time.
             try await repository.park(waiting: [waiting(7, 2, since: 9_000)])
             #expect(try await repository.waitingSummary() == ParkedSummary(count: 4, oldest: Timestamp(millisecondsSinceEpoch: 500)))
-            let ofSeven = try await repository.waitingChanges(plant: .potato, ids: [7, 9]).sorted { $0.version < $1.version }
+            let ofSeven = try await repository.waitingChanges(of: [7, 9].map { RecordKey(plant: .potato, imageID: $0) }).sorted { $0.version < $1.version }
             #expect(ofSeven == [first[0], first[1]])
-            #expect(try await repository.waitingChanges(plant: .potato, ids: []).isEmpty)
+            // Several plants in one lookup: each id is of its own plant only.
+            let across = try await repository.waitingChanges(of: [RecordKey(plant: .tomato, imageID: 7), RecordKey(plant: .potato, imageID: 8),
+                                                                  RecordKey(plant: .pepper, imageID: 7)])
+            #expect(Set(across.map(WaitingKey.init)) == [WaitingKey(first[3]), WaitingKey(first[2])])
+            #expect(try await repository.waitingChanges(of: []).isEmpty)
             let expired = try await repository.waitingChanges(before: Timestamp(millisecondsSinceEpoch: 3_000), limit: 2)
             #expect(expired == [first[3], first[0]])
             try await repository.removeWaiting([WaitingKey(first[0]), WaitingKey(first[3]), WaitingKey(plant: .pepper, imageID: 1, version: 1)])
@@ -312,7 +316,7 @@ import Testing
             let changed = try await repository.applyReplicaWrites([
                 .patch(.pepper, imageID: 1, version: 3, onlyActive),
                 .patch(.pepper, imageID: 2, version: 5, everything),
-            ])
+            ]).changed
             #expect(changed == 2)
             #expect(try await repository.image(plant: .pepper, id: 1) == first.patched(onlyActive, version: 3))
             #expect(try await repository.image(plant: .pepper, id: 2) == second.patched(everything, version: 5))
@@ -330,13 +334,48 @@ import Testing
                 .patch(.potato, imageID: 1, version: 4, patch),
                 .patch(.potato, imageID: 2, version: 9, patch),
                 .patch(.tomato, imageID: 1, version: 9, patch),
-            ])
+            ]).changed
             #expect(changed == 0)
-            #expect(try await repository.applyReplicaWrites([.patch(.potato, imageID: 1, version: 3, patch)]) == 0)
-            #expect(try await repository.applyReplicaWrites([]) == 0)
+            #expect(try await repository.applyReplicaWrites([.patch(.potato, imageID: 1, version: 3, patch)]).changed == 0)
+            #expect(try await repository.applyReplicaWrites([]).changed == 0)
             #expect(try await repository.image(plant: .potato, id: 1) == stored)
             #expect(try await repository.total(plant: .potato) == 1)
             #expect(try await repository.total(plant: .tomato) == 0)
+        }
+    }
+
+    /// An insert assumes no record, a patch with a base the record at that version: each
+    /// happens only then, and a write that did not is named, whatever else its bulk did.
+    @Test(arguments: stores) func assumedWritesHappenOnlyWhenTheirAssumptionHolds(store: TestStore) async throws {
+        try await store.withRepository { repository in
+            let held = Image.make(id: 1, cameraID: 1, version: 4)
+            try await repository.insert(plant: .potato, [held])
+            let patch = ImagePatch(cameraID: 2, updatedAt: Self.later)
+            let first = try await repository.applyReplicaWrites([
+                .insert(.potato, Image.make(id: 1, cameraID: 9)), .insert(.potato, Image.make(id: 2, cameraID: 9)),
+                .insert(.tomato, Image.make(id: 1, cameraID: 9)),
+            ])
+            let key = { (plant: Plant, id: Int64) in RecordKey(plant: plant, imageID: id) }
+            #expect(first == ReplicaWriteResult(changed: 2, unapplied: [key(.potato, 1)]))
+            #expect(try await repository.image(plant: .potato, id: 1) == held)
+            // Behind, ahead, absent: none applies, and the store says so.
+            for base: Int64 in [3, 5] {
+                let missed = try await repository.applyReplicaWrites([
+                    .patch(.potato, imageID: 1, version: base + 1, patch, base: base), .patch(.potato, imageID: 3, version: 2, patch, base: 1),
+                    .patch(.pepper, imageID: 1, version: 2, patch, base: 1),
+                ])
+                #expect(missed == ReplicaWriteResult(unapplied: [key(.potato, 1), key(.potato, 3), key(.pepper, 1)]))
+            }
+            // One that holds beside one that does not: applied; which one missed is named, or
+            // (a store that counts matches per bulk) both are unconfirmed.
+            let mixed = try await repository.applyReplicaWrites([
+                .patch(.potato, imageID: 1, version: 5, patch, base: 4), .patch(.potato, imageID: 2, version: 3, patch, base: 7),
+            ])
+            #expect(mixed.changed == 1)
+            #expect(mixed.unapplied == [key(.potato, 2)] && mixed.unconfirmed.isEmpty
+                || mixed.unapplied.isEmpty && mixed.unconfirmed == [key(.potato, 1), key(.potato, 2)])
+            #expect(try await repository.image(plant: .potato, id: 1) == held.patched(patch, version: 5))
+            #expect(try await repository.image(plant: .potato, id: 2) == Image.make(id: 2, cameraID: 9))
         }
     }
 
@@ -366,7 +405,7 @@ import Testing
             }
             let upserts = (1_001...1_100).map { ReplicaWrite.upsert(.potato, Image.make(id: Int64($0), cameraID: 7, version: 3)) }
             let pepper = ReplicaWrite.upsert(.pepper, Image.make(id: 1, version: 2))
-            #expect(try await repository.applyReplicaWrites(upserts + patches + [pepper]) == 1_101)
+            #expect(try await repository.applyReplicaWrites(upserts + patches + [pepper]).changed == 1_101)
             let all = try await repository.list(plant: .potato, fromID: 1, limit: 2_000, filter: ImageFilter())
             #expect(all.total == 1_100)
             #expect(all.images.prefix(1_000).allSatisfy { image in
@@ -376,7 +415,7 @@ import Testing
             #expect(all.images.suffix(100).allSatisfy { $0.version == 3 && $0.cameraID == 7 })
             #expect(try await repository.total(plant: .pepper) == 1)
             // The same batch again is a redelivery: nothing changes.
-            #expect(try await repository.applyReplicaWrites(upserts + patches + [pepper]) == 0)
+            #expect(try await repository.applyReplicaWrites(upserts + patches + [pepper]).changed == 0)
             #expect(try await repository.total(plant: .potato) == 1_100)
         }
     }

@@ -58,7 +58,7 @@ struct MongoChangeEventsTests {
 
     @Test func aLIMSDocumentWithoutVersionCountsAsVersionOne() async throws {
         try await withRepositoryAndPool(writesChangeEvents: false) { repository, pool in
-            for id: Int64 in 1...2 {
+            for id: Int64 in 1...3 {
                 try await pool.insertRaw(plant: .tomato, [
                     "_id": .int32(Int32(id)), "id": .int32(Int32(id)), "camera_id": .int32(3), "data": .binary([0xFF, 0xD8]),
                     "gps_coordinates": .array([.double(48.5), .double(16.25)]), "created_at": .dateTime(Self.now.millisecondsSinceEpoch),
@@ -71,17 +71,22 @@ struct MongoChangeEventsTests {
             // Version 1 is not newer than a LIMS record; version 2 is.
             var sameVersion = limsRecord
             sameVersion.cameraID = 9
-            #expect(try await repository.applyReplicaWrites([.upsert(.tomato, sameVersion), .patch(.tomato, imageID: 2, version: 1, ImagePatch(cameraID: 9, updatedAt: Self.later))]) == 0)
+            #expect(try await repository.applyReplicaWrites([.upsert(.tomato, sameVersion), .patch(.tomato, imageID: 2, version: 1, ImagePatch(cameraID: 9, updatedAt: Self.later))]).changed == 0)
             let patch = ImagePatch(disease: "Leaf Mold", updatedAt: Self.later)
             var newer = limsRecord
             newer.version = 2
             newer.isActive = true
-            #expect(try await repository.applyReplicaWrites([.upsert(.tomato, newer), .patch(.tomato, imageID: 2, version: 2, patch)]) == 2)
+            #expect(try await repository.applyReplicaWrites([.upsert(.tomato, newer), .patch(.tomato, imageID: 2, version: 2, patch)]).changed == 2)
             #expect(try await repository.image(plant: .tomato, id: 1) == newer)
             var patched = limsRecord
             patched.id = 2
             #expect(try await repository.image(plant: .tomato, id: 2) == patched.patched(patch, version: 2))
-            #expect(try await repository.total(plant: .tomato) == 2)
+            // A patch assumed to follow version 1 applies to a document without one, and once.
+            let assumed = ReplicaWrite.patch(.tomato, imageID: 3, version: 2, patch, base: 1)
+            #expect(try await repository.applyReplicaWrites([assumed]) == ReplicaWriteResult(changed: 1))
+            #expect(try await repository.applyReplicaWrites([assumed]) == ReplicaWriteResult(unapplied: [RecordKey(plant: .tomato, imageID: 3)]))
+            #expect(try await repository.image(plant: .tomato, id: 3)?.version == 2)
+            #expect(try await repository.total(plant: .tomato) == 3)
         }
     }
 

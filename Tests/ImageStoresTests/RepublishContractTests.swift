@@ -66,14 +66,14 @@ import Testing
             let changed = try await repository.applyReplicaWrites([
                 .remove(.tomato, imageID: 1, version: 3), .remove(.tomato, imageID: 2, version: 4), .remove(.tomato, imageID: 3, version: 4),
                 .remove(.tomato, imageID: 4, version: 4), .remove(.potato, imageID: 3, version: 9),
-            ])
+            ]).changed
             #expect(changed == 2)
             #expect(try await repository.image(plant: .tomato, id: 1) == nil)
             #expect(try await repository.image(plant: .tomato, id: 2) == nil)
             #expect(try await repository.image(plant: .tomato, id: 3)?.version == 5)
             // Removed, then written again in the same call.
             let again = Image.make(id: 3, cameraID: 8, version: 1)
-            #expect(try await repository.applyReplicaWrites([.remove(.tomato, imageID: 3, version: 5), .upsert(.tomato, again)]) == 2)
+            #expect(try await repository.applyReplicaWrites([.remove(.tomato, imageID: 3, version: 5), .upsert(.tomato, again)]).changed == 2)
             #expect(try await repository.image(plant: .tomato, id: 3) == again)
         }
     }

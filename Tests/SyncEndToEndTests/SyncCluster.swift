@@ -128,7 +128,7 @@ final class SyncCluster: @unchecked Sendable {
                                                               timeout: .seconds(20), logger: Logger(label: "leafsync.tests.diagnosis"))
             let produced = try await producer.replicaStates(plant: plant, ids: ids)
             let stored = try await consumer.replicaStates(plant: plant, ids: ids)
-            let waiting = try await consumer.waitingChanges(plant: plant, ids: ids)
+            let waiting = try await consumer.waitingChanges(of: ids.map { RecordKey(plant: plant, imageID: $0) })
             for id in ids {
                 let key = Array(String(id).utf8)
                 let onTopic = messages.filter { $0.key == key }.map { message in

@@ -70,13 +70,10 @@ public struct ReplicaPlan: Sendable {
     /// Changes that were waiting and are done now (applied, or stale): to remove from the DB.
     public private(set) var resolved: [WaitingKey] = []
 
-    private struct Key: Hashable {
-        let plant: Plant
-        let id: Int64
-    }
-
     /// Where a record stands after the changes planned so far.
     private struct Pending {
+        /// The version the DB holds (read or assumed), for a patch's `base`.
+        var stored: Int64?
         var version: Int64?
         var lastChangedAt: Timestamp?
         /// The whole record, once a create or legacy message is in the batch.
@@ -95,26 +92,29 @@ public struct ReplicaPlan: Sendable {
     ///     plant and id (absent: no such record).
     ///   - waiting: changes waiting in the DB for records of this batch (or for records that
     ///     exist now); those the plan applies or finds stale are listed in `resolved`.
-    public init(changes: [IncomingChange], states: [Plant: [Int64: ReplicaState]], waiting: [ChangeEvent] = []) {
-        var pending: [Key: Pending] = [:]
-        var order: [Key] = []
-        func entry(_ key: Key) -> Pending {
+    ///   - assumed: records whose state in `states` (or absence) was assumed, not read: their
+    ///     writes are `insert`s and patches with a `base`, which happen only if it holds.
+    public init(changes: [IncomingChange], states: [Plant: [Int64: ReplicaState]], waiting: [ChangeEvent] = [],
+                assumed: Set<RecordKey> = []) {
+        var pending: [RecordKey: Pending] = [:]
+        var order: [RecordKey] = []
+        func entry(_ key: RecordKey) -> Pending {
             pending[key] ?? {
                 order.append(key)
-                let stored = states[key.plant]?[key.id]
-                return Pending(version: stored?.version, lastChangedAt: stored?.lastChangedAt)
+                let stored = states[key.plant]?[key.imageID]
+                return Pending(stored: stored?.version, version: stored?.version, lastChangedAt: stored?.lastChangedAt)
             }()
         }
         outcomes.reserveCapacity(changes.count)
         for event in waiting {
-            let key = Key(plant: event.plant, id: event.imageID)
+            let key = RecordKey(plant: event.plant, imageID: event.imageID)
             var state = entry(key)
             state.early[event.version] = (event, nil, true)
             if state.version != nil { drain(&state) }
             pending[key] = state
         }
         for (index, change) in changes.enumerated() {
-            let key = Key(plant: change.plant, id: change.imageID)
+            let key = RecordKey(change)
             var state = entry(key)
             outcomes.append(plan(change, index: index, into: &state))
             pending[key] = state
@@ -122,12 +122,13 @@ public struct ReplicaPlan: Sendable {
         for key in order {
             guard let entry = pending[key] else { continue }
             if let removed = entry.removed {
-                writes.append(.remove(key.plant, imageID: key.id, version: removed))
+                writes.append(.remove(key.plant, imageID: key.imageID, version: removed))
             }
+            let assumes = assumed.contains(key)
             if let record = entry.record {
-                writes.append(.upsert(key.plant, record))
+                writes.append(assumes && entry.stored == nil ? .insert(key.plant, record) : .upsert(key.plant, record))
             } else if let patch = entry.patch, let version = entry.version {
-                writes.append(.patch(key.plant, imageID: key.id, version: version, patch))
+                writes.append(.patch(key.plant, imageID: key.imageID, version: version, patch, base: assumes ? entry.stored : nil))
             }
         }
     }

@@ -58,8 +58,8 @@ public struct WaitingKey: Sendable, Hashable {
 public protocol WaitingChanges: Sendable {
     /// Stores `changes`; one already stored (a redelivery) keeps its first `waitingSince`.
     func park(waiting changes: [WaitingChange]) async throws(ImageError)
-    /// The waiting changes of those of `ids` that have some.
-    func waitingChanges(plant: Plant, ids: [Int64]) async throws(ImageError) -> [WaitingChange]
+    /// The waiting changes of those of `records` that have some, in one query.
+    func waitingChanges(of records: [RecordKey]) async throws(ImageError) -> [WaitingChange]
     /// Up to `limit` waiting changes parked before `before`, oldest first.
     func waitingChanges(before: Timestamp, limit: Int) async throws(ImageError) -> [WaitingChange]
     /// Removes the waiting changes with these keys (applied, stale or dead-lettered).
