@@ -12,7 +12,8 @@
 #   env     prints the env file (`eval "$(scripts/servers.sh env)"` or `. .run/env`)
 # Settings (environment): LEAFSYNC_RUN_DIR (.run in the repo), LEAFSYNC_PG_PORT (55432),
 # LEAFSYNC_MONGO_PORT (57017), LEAFSYNC_KAFKA_PORT (59092), LEAFSYNC_START_TIMEOUT (30 s),
-# LEAFSYNC_PG_BINDIR (the newest /usr/lib/postgresql/*/bin).
+# LEAFSYNC_PG_BINDIR (the newest /usr/lib/postgresql/*/bin), LEAFSYNC_MONGO_CACHE_SIZE (4G:
+# SecantusDB holds its data in that cache; a 100,000-image benchmark needs ~12G).
 # `stop` is idempotent and safe in a `trap ... EXIT`. Needs scripts/install-deps.sh first.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
@@ -87,7 +88,7 @@ start_daemon() {
 start_mongo() {
   start_daemon mongo "$MONGO_PORT" "$LEAFSYNC_VENV/bin/secantusd-py" \
     --host 127.0.0.1 --port "$MONGO_PORT" --storage-path :memory: \
-    --cache-size 4G --oplog-max-entries 1000 --oplog-retention-seconds 60
+    --cache-size "${LEAFSYNC_MONGO_CACHE_SIZE:-4G}" --oplog-max-entries 1000 --oplog-retention-seconds 60
 }
 
 start_kafka() {

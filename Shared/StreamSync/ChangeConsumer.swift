@@ -134,6 +134,10 @@ public final class ChangeConsumer: Service, Sendable {
                 carried = try await process(batch, lookahead: lookahead)
             } catch is CancellationError {
                 break
+            } catch {
+                // No poll may outlive the loop: the caller closes the consumer next.
+                _ = try? await lookahead.take()
+                throw error
             }
         }
         _ = try? await lookahead.take()

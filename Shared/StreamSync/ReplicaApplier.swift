@@ -20,11 +20,12 @@ struct ReplicaApplier: Sendable {
     /// the same changes after any failure (the caller retries transient ones): parking and
     /// every write are idempotent.
     ///
-    /// While no change waits (`anyWaiting` false), the common batch costs one write per plant
-    /// and no read: a record whose changes in the batch are a create and patches is assumed
-    /// absent, one whose changes are patches is assumed at the version before the first, and
-    /// their writes happen only if that holds (`ReplicaWrite.insert`, a patch's `base`). Only
-    /// the records the write could not confirm are read, and their changes planned again.
+    /// While no change waits (`anyWaiting` false), the common batch costs one lookup of changes
+    /// waiting for the records it creates and one write, without reading stored versions: a
+    /// record whose changes in the batch are a create and patches is assumed absent, one whose
+    /// changes are patches is assumed at the version before the first, and their writes happen
+    /// only if that holds (`ReplicaWrite.insert`, a patch's `base`). Only the records the write
+    /// could not confirm are read, and their changes planned again.
     /// - Parameter anyWaiting: whether changes may be waiting in the DB. When false, only a
     ///   record arriving for the first time looks for changes waiting for it (a change waiting
     ///   for a missing version is then found by `expire` at the latest).
@@ -49,13 +50,17 @@ struct ReplicaApplier: Sendable {
         var written = try await replica.applyIsolatingRefusals(plan.writes[...])
         var outcomes = plan.outcomes
         var resolved = plan.resolved
-        let missed = try await missedAssumptions(written.result, plan: plan)
-        if !missed.isEmpty {
-            let indices = incoming.indices.filter { missed.contains(RecordKey(incoming[$0])) }
+        let unsure = written.result.unapplied.union(written.result.unconfirmed)
+        if !unsure.isEmpty {
             var read: [Plant: [Int64: ReplicaState]] = [:]
-            for (plant, keys) in Dictionary(grouping: missed, by: \.plant) {
+            for (plant, keys) in Dictionary(grouping: unsure, by: \.plant) {
                 read[plant] = try await replica.replicaStates(plant: plant, ids: keys.map(\.imageID))
             }
+            // An unconfirmed record at the version planned was written (unless a redelivery of
+            // the batch wrote it before: counted applied, not stale; the data is the same).
+            let planned = Dictionary(plan.writes.compactMap { write in write.version.map { (RecordKey(write), $0) } }) { _, last in last }
+            let missed = written.result.unapplied.union(written.result.unconfirmed.filter { read[$0.plant]?[$0.imageID]?.version != planned[$0] })
+            let indices = incoming.indices.filter { missed.contains(RecordKey(incoming[$0])) }
             let again = ReplicaPlan(changes: indices.map { incoming[$0] }, states: read,
                                     waiting: waiting.values.filter { missed.contains(RecordKey(plant: $0.plant, imageID: $0.imageID)) })
             for (position, index) in indices.enumerated() { outcomes[index] = again.outcomes[position] }
@@ -103,20 +108,6 @@ struct ReplicaApplier: Sendable {
             }
         }
         return assumed
-    }
-
-    /// The records whose assumed writes did not happen: those the store says so of, and those
-    /// it could not confirm that hold another version than the one planned (a record that
-    /// holds it was written, unless a redelivery of the batch had written it before).
-    private func missedAssumptions(_ written: ReplicaWriteResult, plan: ReplicaPlan) async throws -> Set<RecordKey> {
-        guard !written.unconfirmed.isEmpty else { return written.unapplied }
-        let planned = Dictionary(plan.writes.compactMap { write in write.version.map { (RecordKey(write), $0) } }) { _, last in last }
-        var missed = written.unapplied
-        for (plant, keys) in Dictionary(grouping: written.unconfirmed, by: \.plant) {
-            let stored = try await replica.replicaStates(plant: plant, ids: keys.map(\.imageID))
-            missed.formUnion(keys.filter { stored[$0.imageID]?.version != planned[$0] })
-        }
-        return missed
     }
 
     /// Settles up to `limit` changes that have waited since before `deadline`, of the
