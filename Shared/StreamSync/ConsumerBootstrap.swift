@@ -28,13 +28,19 @@ public struct ConsumerBootstrap: Sendable {
         public var progressInterval: Duration
         /// How long the brokers may take to answer the offsets' requests.
         public var kafkaTimeout: Duration
+        /// Tries of one step that a database fails (a deadlock with the stream's writes, too
+        /// many connections, a server's internal error) before the bootstrap stops with the
+        /// error, its progress stored: 8 wait ~11 s in all. An unreachable database is waited
+        /// for as long as it takes.
+        public var failureAttempts: Int
 
         public init(pageBytes: Int = 8 << 20, maxRecordsPerSecond: Double? = nil, progressInterval: Duration = .seconds(5),
-                    kafkaTimeout: Duration = .seconds(30)) {
+                    kafkaTimeout: Duration = .seconds(30), failureAttempts: Int = 8) {
             self.pageBytes = pageBytes
             self.maxRecordsPerSecond = maxRecordsPerSecond
             self.progressInterval = progressInterval
             self.kafkaTimeout = kafkaTimeout
+            self.failureAttempts = failureAttempts
         }
     }
 
@@ -218,18 +224,22 @@ public struct ConsumerBootstrap: Sendable {
         try await retrying("store the bootstrap's progress") { try await replica.setBootstrapState(state.text, group: groupID) }
     }
 
-    /// Runs `body` until it succeeds while a database is unreachable, with capped backoff and a
-    /// log line per try; any other failure ends the bootstrap (its progress is stored).
+    /// Runs `body` until it succeeds while a database is unreachable, and up to
+    /// `failureAttempts` times while one fails, with capped backoff and a log line per try; any
+    /// other error (or failures past that) ends the bootstrap, its progress stored.
     private func retrying<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         var backoff = Backoff()
+        var failures = 0
         while true {
             do {
                 return try await body()
-            } catch let error as ImageError where error.code == .storeUnavailable {
+            } catch let error as ImageError where error.code == .storeUnavailable
+                || error.code == .storeFailure && failures + 1 < settings.failureAttempts {
+                if error.code == .storeFailure { failures += 1 }
                 let delay = backoff.failed()
-                logger.warning("could not \(what): a database is unreachable; retrying", metadata: [
-                    "error": "\(error)", "retry.in": "\(delay)",
-                ])
+                let why = error.code == .storeUnavailable ? "a database is unreachable"
+                    : "a database failed (try \(failures) of \(settings.failureAttempts))"
+                logger.warning("could not \(what): \(why); retrying", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
                 try await Task.sleep(for: delay)
             }
         }
