@@ -37,6 +37,27 @@ import Testing
         }
     }
 
+    /// Pages by id over gaps in the ids, from the smallest id and up to the largest.
+    @Test(arguments: stores) func pagesSpanGapsInTheIDs(store: TestStore) async throws {
+        try await store.withRepository { repository in
+            let ids: [Int64] = [1, 2, 3, 10, 11, 50, 51, 52, 1_000_000, .max]
+            try await repository.insert(plant: .pepper, ids.map { Image.make(id: $0) })
+            for limit in 1...4 {
+                var (afterID, read): (Int64, [Int64]) = (.min, [])
+                while true {
+                    let page = try await repository.changedImages(plant: .pepper, since: nil, afterID: afterID, limit: limit).map(\.id)
+                    #expect(page.count <= limit)
+                    read += page
+                    guard page.count == limit, let last = page.last else { break }
+                    afterID = last
+                }
+                #expect(read == ids, "pages of \(limit)")
+            }
+            #expect(try await repository.changedImages(plant: .pepper, since: nil, afterID: 3, limit: 3).map(\.id) == [10, 11, 50])
+            #expect(try await repository.changedImages(plant: .pepper, since: nil, afterID: .max - 1, limit: 5).map(\.id) == [.max])
+        }
+    }
+
     /// What changed after a horizon is read, whatever time its writer stamped on it: the
     /// order is the database's own, not a clock of image-api.
     @Test(arguments: stores) func changesAfterAHorizonAreReadWhateverTimeTheWriterGaveThem(store: TestStore) async throws {
