@@ -37,8 +37,7 @@ extension PostgresImageRepository: ChangeOutbox {
                     .map { row throws(PostgresError) -> (plant: String, id: Int64) in (try row.decode(0), try row.decode(1)) }
             }
             guard !claimed.isEmpty else { return [] }
-            params += [.text("{" + claimed.map(\.plant).joined(separator: ",") + "}"),
-                       .text("{" + claimed.map { String($0.id) }.joined(separator: ",") + "}")]
+            params += [Self.arrayParameter(claimed.map(\.plant)), Self.arrayParameter(claimed.map(\.id))]
             page = """
                 SELECT * FROM outbox WHERE (plant, image_id) IN (SELECT * FROM unnest($3::text[], $4::bigint[]))
                 ORDER BY seq LIMIT $1

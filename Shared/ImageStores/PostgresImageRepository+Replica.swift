@@ -9,12 +9,11 @@ extension PostgresImageRepository: ImageReplica {
     /// before the table had statistics), and a literal IN list costs a new plan per batch.
     public func replicaStates(plant: Plant, ids: [Int64]) async throws(ImageError) -> [Int64: ReplicaState] {
         guard !ids.isEmpty else { return [:] }
-        let idArray = "{" + ids.map(String.init).joined(separator: ",") + "}"
         return try await run("replica-states") { connection in
             let rows = try connection.query("""
                 SELECT id, version, coalesce(updated_at, created_at) FROM images
                 WHERE plant = $1 AND id = ANY((SELECT $2::bigint[])::bigint[])
-                """, [.text(plant.rawValue), .text(idArray)], prepared: true).rows
+                """, [.text(plant.rawValue), Self.arrayParameter(ids)], prepared: true).rows
             var states: [Int64: ReplicaState] = [:]
             states.reserveCapacity(rows.count)
             for row in rows {

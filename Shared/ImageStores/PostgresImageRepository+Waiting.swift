@@ -28,13 +28,12 @@ extension PostgresImageRepository: WaitingChanges {
     /// `bigint[]` of ids, paired by `unnest`.
     public func waitingChanges(of records: [RecordKey]) async throws(ImageError) -> [WaitingChange] {
         guard !records.isEmpty else { return [] }
-        let plants = "{" + records.map(\.plant.rawValue).joined(separator: ",") + "}"
-        let ids = "{" + records.map { String($0.imageID) }.joined(separator: ",") + "}"
+        let params = [Self.arrayParameter(records.map(\.plant.rawValue)), Self.arrayParameter(records.map(\.imageID))]
         return try await run("waiting-of-records") { connection in
             try connection.query("""
                 SELECT \(Self.waitingColumns) FROM replica_waiting
                 WHERE (plant, image_id) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))
-                """, [.text(plants), .text(ids)], prepared: true).rows.map(Self.waitingChange)
+                """, params, prepared: true).rows.map(Self.waitingChange)
         }
     }
 

@@ -149,6 +149,12 @@ extension PostgresImageRepository {
     }
 
     /// `items` cut into runs of at most `size`, in order.
+    /// The text form of a PostgreSQL array of `values` (numbers, or plant names: nothing to
+    /// quote), passed as one parameter and cast in the statement (`$2::bigint[]`).
+    static func arrayParameter(_ values: some Sequence<some CustomStringConvertible>) -> PostgresValue {
+        .text("{" + values.map(\.description).joined(separator: ",") + "}")
+    }
+
     static func batches<T>(of items: [T], size: Int) -> [ArraySlice<T>] {
         stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
     }

@@ -62,15 +62,15 @@ struct ReplicaApplier: Sendable {
             let missed = written.result.unapplied.union(written.result.unconfirmed.filter { read[$0.plant]?[$0.imageID]?.version != planned[$0] })
             let indices = incoming.indices.filter { missed.contains(RecordKey(incoming[$0])) }
             let again = ReplicaPlan(changes: indices.map { incoming[$0] }, states: read,
-                                    waiting: waiting.values.filter { missed.contains(RecordKey(plant: $0.plant, imageID: $0.imageID)) })
+                                    waiting: waiting.values.filter { missed.contains(RecordKey($0)) })
             for (position, index) in indices.enumerated() { outcomes[index] = again.outcomes[position] }
-            resolved = resolved.filter { !missed.contains(RecordKey(plant: $0.plant, imageID: $0.imageID)) } + again.resolved
+            resolved = resolved.filter { !missed.contains(RecordKey($0)) } + again.resolved
             written.refused.merge(try await replica.applyIsolatingRefusals(again.writes[...]).refused) { reason, _ in reason }
         }
         try await replica.park(waiting: zip(changes, outcomes).compactMap { sourced, outcome in
             outcome == .waiting ? sourced.waitingChange(since: now) : nil
         })
-        try await replica.removeWaiting(resolved.filter { written.refused[RecordKey(plant: $0.plant, imageID: $0.imageID)] == nil })
+        try await removeResolved(resolved, refused: written.refused)
         return zip(changes, outcomes).map { sourced, outcome in
             guard outcome == .applied, let reason = written.refused[RecordKey(sourced.change)] else { return outcome }
             return .rejected("the consumer DB refused the write: \(reason)")
@@ -146,12 +146,18 @@ struct ReplicaApplier: Sendable {
         return dead
     }
 
-    /// Applies the plan's writes, then removes the waiting changes it resolved; one folded into
-    /// a refused write waits on, and its expiry reports it. Returns the refused records.
+    /// Applies the plan's writes, then removes the waiting changes it resolved. Returns the
+    /// refused records.
     private func applyRemovingResolved(_ plan: ReplicaPlan) async throws -> [RecordKey: String] {
         let refused = try await replica.applyIsolatingRefusals(plan.writes[...]).refused
-        try await replica.removeWaiting(plan.resolved.filter { refused[RecordKey(plant: $0.plant, imageID: $0.imageID)] == nil })
+        try await removeResolved(plan.resolved, refused: refused)
         return refused
+    }
+
+    /// Removes the waiting changes a plan resolved; one folded into a refused write waits on,
+    /// and its expiry reports it.
+    private func removeResolved(_ resolved: [WaitingKey], refused: [RecordKey: String]) async throws {
+        try await replica.removeWaiting(resolved.filter { refused[RecordKey($0)] == nil })
     }
 }
 

@@ -7,4 +7,6 @@ public struct RecordKey: Hashable, Sendable {
     public init(_ entry: OutboxEntry) { (plant, imageID) = (entry.plant, entry.imageID) }
     public init(_ change: IncomingChange) { (plant, imageID) = (change.plant, change.imageID) }
     public init(_ write: ReplicaWrite) { (plant, imageID) = (write.plant, write.imageID) }
+    public init(_ event: ChangeEvent) { (plant, imageID) = (event.plant, event.imageID) }
+    public init(_ key: WaitingKey) { (plant, imageID) = (key.plant, key.imageID) }
 }
