@@ -4,7 +4,7 @@ import Kafka
 extension ChangeConsumer {
     /// A polled batch with each message decoded, and when it was polled.
     struct PolledBatch: Sendable {
-        let messages: [KafkaMessage]
+        let messages: [HeldMessage]
         let decoded: [Result<IncomingChange, ImageError>]
         let receivedAt: Int64
 
@@ -34,7 +34,7 @@ extension ChangeConsumer {
 
         /// The messages polled ahead, to go before any polled after them; empty when none.
         func drain() async throws -> [KafkaMessage] {
-            try await take()?.messages ?? []
+            try await take()?.messages.map(\.original) ?? []
         }
     }
 
@@ -43,9 +43,20 @@ extension ChangeConsumer {
         decoded(try await consumer.poll(maxMessages: batching.maxMessages, maxBytes: batching.maxBatchBytes, timeout: batching.maxWait))
     }
 
-    func decoded(_ messages: [KafkaMessage]) -> PolledBatch {
+    /// Each message is let go as soon as it is decoded, so a batch is never held twice whole.
+    func decoded(_ messages: consuming [KafkaMessage]) -> PolledBatch {
         let received = Timestamp.currentMicroseconds()
-        return PolledBatch(messages: messages, decoded: messages.map { topics.decode($0, maxMessageBytes: batching.maxMessageBytes) },
-                           receivedAt: received)
+        var polled = messages
+        polled.reverse()
+        var held: [HeldMessage] = []
+        var changes: [Result<IncomingChange, ImageError>] = []
+        held.reserveCapacity(polled.count)
+        changes.reserveCapacity(polled.count)
+        while let message = polled.popLast() {
+            let (message, change) = topics.decode(message, maxMessageBytes: batching.maxMessageBytes)
+            held.append(message)
+            changes.append(change)
+        }
+        return PolledBatch(messages: held, decoded: changes, receivedAt: received)
     }
 }

@@ -8,17 +8,17 @@ extension ChangeConsumer {
         min(max(batching.waitingTimeout / 10, .milliseconds(100)), .seconds(10))
     }
 
-    /// Dead-letters the changes of this consumer's partitions that waited longer than the
-    /// timeout for their record (applying any whose record came meanwhile), and updates the
-    /// waiting count and age. A failure is logged and tried again at the next check: the
-    /// batch loop handles a DB outage.
+    /// Applies the waiting changes of this consumer's partitions whose record (or previous
+    /// version) came meanwhile, dead-letters those that waited longer than the timeout, and
+    /// updates the waiting count and age. A failure is logged and tried again at the next
+    /// check: the batch loop handles a DB outage.
     func settleWaiting() async {
         do {
             let owned = Set(try consumer.assignment())
             let timeout = batching.waitingTimeout
             let (seconds, attoseconds) = timeout.components
             let deadline = Timestamp(millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch - seconds * 1000 - attoseconds / 1_000_000_000_000_000)
-            let expired = try await applier.expire(before: deadline, limit: batching.maxMessages,
+            let expired = try await applier.settle(expiringBefore: deadline, limit: batching.maxMessages,
                                                    owns: { owned.contains(KafkaTopicPartition(topic: $0, partition: $1)) }) { change, stored in
                 let what = "\(change.plant.rawValue) image \(change.imageID) version \(change.version) waited more than \(timeout)"
                 guard let stored else { return what + " for its record, which never arrived" }

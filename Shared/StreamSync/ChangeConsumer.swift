@@ -153,17 +153,17 @@ public final class ChangeConsumer: Service, Sendable {
         let received = batch.receivedAt
         var polledMeanwhile: [KafkaMessage] = []
         var changes: [IncomingChange] = []
-        var sources: [KafkaMessage] = []
+        var sources: [HeldMessage] = []
         var dead: [DeadLetter] = []
         for (message, decoded) in zip(batch.messages, batch.decoded) {
-            metrics.consumed(message)
+            metrics.consumed(topic: message.message.topic, bytes: message.byteCount)
             switch decoded {
             case .success(let change):
                 changes.append(change)
                 sources.append(message)
             case .failure(let error):
-                metrics.counted(topic: message.topic, op: "unknown")?.consumed.increment()
-                dead.append(DeadLetter(message: message, reason: error.message))
+                metrics.counted(topic: message.message.topic, op: "unknown")?.consumed.increment()
+                dead.append(DeadLetter(message: message.original, reason: error.message))
             }
         }
         let sourced = zip(changes, sources).map { ReplicaApplier.Sourced(change: $0, message: $1) }
@@ -173,7 +173,7 @@ public final class ChangeConsumer: Service, Sendable {
         if outcomes.contains(.waiting) { anyWaiting.withLock { $0 = true } }
         let now = Timestamp.currentMicroseconds()
         for (index, outcome) in outcomes.enumerated() {
-            let (change, message) = (changes[index], sources[index])
+            let (change, message) = (changes[index], sources[index].message)
             let counters = metrics.counted(topic: message.topic, op: change.opLabel)
             counters?.consumed.increment()
             switch outcome {
@@ -199,11 +199,11 @@ public final class ChangeConsumer: Service, Sendable {
             case .stale:
                 counters?.stale.increment()
             case .rejected(let reason):
-                dead.append(DeadLetter(message: message, reason: reason))
+                dead.append(DeadLetter(message: sources[index].original, reason: reason))
             }
         }
         try await sendDeadLetters(dead, polled: &polledMeanwhile, lookahead: lookahead)
-        pending.applied(batch.messages)
+        pending.applied(batch.messages.map(\.message))
         await commitPending(waitForAcknowledgement: false)
         metrics.batchSize.record(batch.messages.count)
         metrics.applyDuration.record(duration: ContinuousClock.now - start)

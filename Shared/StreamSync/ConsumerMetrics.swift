@@ -58,8 +58,8 @@ final class ConsumerMetrics: Sendable {
         })
     }
 
-    func consumed(_ message: KafkaMessage) {
-        bytes[message.topic]?.increment(by: (message.value?.count ?? 0) + (message.key?.count ?? 0))
+    func consumed(topic: String, bytes count: Int) {
+        bytes[topic]?.increment(by: count)
     }
 
     func counted(topic: String, op: String) -> PerOp? { perTopic[topic]?[op] }

@@ -130,6 +130,7 @@ public struct DeadLetterReplay: Sendable {
         if let size = record.truncatedFrom {
             return .failure(.invalidField("dead letter", "holds only the start of a \(size)-byte message; replay it from its source"))
         }
-        return topics.decode(original, maxMessageBytes: maxMessageBytes).map { ReplicaApplier.Sourced(change: $0, message: original) }
+        let (held, change) = topics.decode(original, maxMessageBytes: maxMessageBytes)
+        return change.map { ReplicaApplier.Sourced(change: $0, message: held) }
     }
 }

@@ -13,22 +13,22 @@ struct ReplicaApplier: Sendable {
     /// One change and the message it came in.
     struct Sourced: Sendable {
         let change: IncomingChange
-        let message: KafkaMessage
+        let message: HeldMessage
     }
 
     /// Plans and applies `changes`; one outcome per change, in order. Safe to call again with
     /// the same changes after any failure (the caller retries transient ones): parking and
     /// every write are idempotent.
     ///
-    /// While no change waits (`anyWaiting` false), the common batch costs one lookup of changes
-    /// waiting for the records it creates and one write, without reading stored versions: a
-    /// record whose changes in the batch are a create and patches is assumed absent, one whose
-    /// changes are patches is assumed at the version before the first, and their writes happen
-    /// only if that holds (`ReplicaWrite.insert`, a patch's `base`). Only the records the write
-    /// could not confirm are read, and their changes planned again.
-    /// - Parameter anyWaiting: whether changes may be waiting in the DB. When false, only a
-    ///   record arriving for the first time looks for changes waiting for it (a change waiting
-    ///   for a missing version is then found by `expire` at the latest).
+    /// While no change waits (`anyWaiting` false), the common batch costs one write, without
+    /// reading stored versions or waiting changes: a record whose changes in the batch are a
+    /// create and patches is assumed absent, one whose changes are patches is assumed at the
+    /// version before the first, and their writes happen only if that holds
+    /// (`ReplicaWrite.insert`, a patch's `base`). Only the records the write could not confirm
+    /// are read, and their changes planned again.
+    /// - Parameter anyWaiting: whether changes may be waiting in the DB. When false, no waiting
+    ///   change is looked for: one another consumer parked since the last check (a rebalance
+    ///   racing a batch) is applied by the next `settle`, as soon as what it waits for is there.
     func apply(_ changes: [Sourced], now: Timestamp, anyWaiting: Bool = true) async throws -> [ChangeOutcome] {
         let incoming = changes.map(\.change)
         let assumed = anyWaiting ? [:] : Self.assumedStates(incoming)
@@ -40,7 +40,7 @@ struct ReplicaApplier: Sendable {
             })
             for case (let key, .some(let state)) in assumed where key.plant == plant { found[key.imageID] = state }
             states[plant] = found
-            releasing.formUnion(group.filter { anyWaiting || found[$0.imageID] == nil && $0.carriesRecord }.map(RecordKey.init))
+            if anyWaiting { releasing.formUnion(group.map(RecordKey.init)) }
         }
         var waiting: [WaitingKey: ChangeEvent] = [:]
         for change in try await replica.waitingChanges(of: Array(releasing)) {
@@ -110,18 +110,19 @@ struct ReplicaApplier: Sendable {
         return assumed
     }
 
-    /// Settles up to `limit` changes that have waited since before `deadline`, of the
-    /// partitions `owns` accepts: one whose predecessor is in the DB by now (a crash between a
-    /// write and the removal of what waited for it, or a change waiting on another consumer
-    /// before a rebalance) is applied or found stale; the others are returned with why they are
-    /// dead letters, given the version the DB holds (nil: no record). The caller dead-letters
-    /// them, then removes them.
-    func expire(before deadline: Timestamp, limit: Int, owns: (String, Int32) -> Bool,
+    /// Settles up to `limit` waiting changes (the longest waiting first) of the partitions `owns`
+    /// accepts: one whose predecessor is in the DB by now (a change another consumer parked
+    /// while a batch of this one wrote its record, a crash between a write and the removal of
+    /// what waited for it) is applied or found stale. Returns the ones to dead-letter, with why:
+    /// those waiting since before `expiry` and still unsettled (`reason` is given the version
+    /// the DB holds, nil: no record), and any that no longer decode or that the DB refuses. The
+    /// caller dead-letters them, then removes them.
+    func settle(expiringBefore expiry: Timestamp, limit: Int, owns: (String, Int32) -> Bool,
                 reason: (WaitingChange, Int64?) -> String) async throws -> [(WaitingChange, String)] {
-        let expired = try await replica.waitingChanges(before: deadline, limit: limit).filter { owns($0.topic, $0.partition) }
+        let waitingNow = try await replica.waitingChanges(before: .now(), limit: limit).filter { owns($0.topic, $0.partition) }
         var events: [WaitingKey: ChangeEvent] = [:]
         var dead: [(WaitingChange, String)] = []
-        for change in expired {
+        for change in waitingNow {
             do throws(ImageError) {
                 events[WaitingKey(change)] = try change.event()
             } catch {
@@ -135,10 +136,10 @@ struct ReplicaApplier: Sendable {
         let plan = ReplicaPlan(changes: [], states: states, waiting: Array(events.values))
         let refused = try await applyRemovingResolved(plan)
         let settled = Set(plan.resolved)
-        for change in expired where events[WaitingKey(change)] != nil && !settled.contains(WaitingKey(change)) {
+        for change in waitingNow where change.waitingSince < expiry && events[WaitingKey(change)] != nil && !settled.contains(WaitingKey(change)) {
             dead.append((change, reason(change, states[change.plant]?[change.imageID]?.version)))
         }
-        for change in expired {
+        for change in waitingNow {
             if let why = refused[RecordKey(plant: change.plant, imageID: change.imageID)] {
                 dead.append((change, "the consumer DB refused the write: \(why)"))
             }
@@ -187,19 +188,9 @@ extension ImageReplica {
     }
 }
 
-extension IncomingChange {
-    /// True for a create or a LIMS legacy message: the whole record.
-    var carriesRecord: Bool {
-        switch self {
-        case .event(let event):
-            if case .record = event.payload { true } else { false }
-        case .legacy: true
-        }
-    }
-}
-
 extension ReplicaApplier.Sourced {
     func waitingChange(since: Timestamp) -> WaitingChange? {
+        let message = message.original
         guard case .event(let event) = change, let value = message.value else { return nil }
         return WaitingChange(plant: event.plant, imageID: event.imageID, version: event.version, topic: message.topic,
                              partition: message.partition, offset: message.offset, key: message.key, message: value,

@@ -28,15 +28,22 @@ public struct SyncTopics: Sendable, Hashable {
 
 extension SyncTopics {
     /// Decodes a message of a plant topic as the consumer applies it; the failure says why it
-    /// is a dead letter.
-    func decode(_ message: KafkaMessage, maxMessageBytes: Int) -> Result<IncomingChange, ImageError> {
+    /// is a dead letter. The message comes back held as the change needs it: a create's JPEG
+    /// once, in the change.
+    func decode(_ message: KafkaMessage, maxMessageBytes: Int) -> (message: HeldMessage, change: Result<IncomingChange, ImageError>) {
         guard let plant = plant(ofTopic: message.topic) else {
-            return .failure(.invalidField("topic", "\(message.topic) is not a plant topic"))
+            return (HeldMessage(message), .failure(.invalidField("topic", "\(message.topic) is not a plant topic")))
         }
-        guard let value = message.value else { return .failure(.invalidField("message", "has no value")) }
+        guard let value = message.value else { return (HeldMessage(message), .failure(.invalidField("message", "has no value"))) }
         guard value.count <= maxMessageBytes else {
-            return .failure(.invalidField("message", "is \(value.count) bytes, more than the \(maxMessageBytes) allowed"))
+            return (HeldMessage(message), .failure(.invalidField("message", "is \(value.count) bytes, more than the \(maxMessageBytes) allowed")))
         }
-        return Result { () throws(ImageError) in try IncomingChange(message: value, topicPlant: plant) }
+        let (json, binary) = ChangeEvent.split(value)
+        do throws(ImageError) {
+            let change = try IncomingChange(json: json, binary: binary, topicPlant: plant)
+            return (binary.map { HeldMessage(message, json: json, binary: $0) } ?? HeldMessage(message), .success(change))
+        } catch {
+            return (HeldMessage(message), .failure(error))
+        }
     }
 }

@@ -91,6 +91,34 @@ import Testing
         #expect(records[1] == records[0])
     }
 
+    /// While nothing waits, a batch looks for no waiting change: one another consumer parked
+    /// meanwhile (a rebalance racing the batch that writes its record) is applied by the next
+    /// settle, not left until its expiry. Settling leaves a change whose record is still
+    /// missing waiting until it expires, then dead-letters it with why.
+    @Test(arguments: TestStore.allCases)
+    func aChangeParkedMeanwhileIsAppliedByTheNextSettle(store: TestStore) async throws {
+        try await store.withRepository { repository in
+            let applier = ReplicaApplier(replica: repository)
+            let parkedAt = Timestamp(millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch - 60_000)
+            let elsewhere = Self.sourced([Self.patch(.potato, 3, version: 2, cameraID: 8), Self.patch(.potato, 4, version: 2, cameraID: 8)])
+            try await repository.park(waiting: elsewhere.compactMap { $0.waitingChange(since: parkedAt) })
+            #expect(try await applier.apply(Self.sourced([Self.create(.potato, 3)]), now: .now(), anyWaiting: false) == [.applied])
+            #expect(try await repository.image(plant: .potato, id: 3)?.version == 1)
+
+            let owned: (String, Int32) -> Bool = { topic, _ in topic == "applier-potato" }
+            let reason: (WaitingChange, Int64?) -> String = { change, _ in "image \(change.imageID) expired" }
+            #expect(try await applier.settle(expiringBefore: parkedAt, limit: 10, owns: { _, _ in false }, reason: reason).isEmpty)
+            #expect(try await repository.image(plant: .potato, id: 3)?.version == 1, "another consumer's partition is left alone")
+            #expect(try await applier.settle(expiringBefore: parkedAt, limit: 10, owns: owned, reason: reason).isEmpty)
+            let settled = try #require(try await repository.image(plant: .potato, id: 3))
+            #expect(settled.version == 2 && settled.cameraID == 8)
+            #expect(try await repository.waitingChanges(of: [RecordKey(plant: .potato, imageID: 4)]).count == 1)
+
+            let expired = try await applier.settle(expiringBefore: .now(), limit: 10, owns: owned, reason: reason)
+            #expect(expired.map(\.1) == ["image 4 expired"])
+        }
+    }
+
     @Test func onlyRecordsWithCreatesAndPatchesAloneAreAssumed() {
         let purge = IncomingChange.event(ChangeEvent(purging: 4, plant: .potato, removing: 2, occurredAt: 1))
         let repair = IncomingChange.event(ChangeEvent(repaired: Image.make(id: 5, version: 9), plant: .potato, occurredAt: 1))
@@ -121,7 +149,7 @@ import Testing
             guard case .event(let event) = change else { preconditionFailure("events only") }
             let message = KafkaMessage(topic: "applier-\(change.plant.rawValue)", partition: 0, offset: Int64(offset), key: nil,
                                        value: event.envelope, headers: [], timestamp: nil)
-            return ReplicaApplier.Sourced(change: change, message: message)
+            return ReplicaApplier.Sourced(change: change, message: HeldMessage(message))
         }
     }
 }

@@ -81,7 +81,7 @@ extension ChangeEvent {
 
     /// A message's JSON and, after its first NUL byte (which JSON text cannot hold), the
     /// binary part; nil when there is no NUL.
-    static func split(_ bytes: [UInt8]) -> (json: [UInt8], binary: [UInt8]?) {
+    public static func split(_ bytes: [UInt8]) -> (json: [UInt8], binary: [UInt8]?) {
         guard let nul = bytes.firstIndex(of: 0) else { return (bytes, nil) }
         return (Array(bytes[..<nul]), Array(bytes[(nul + 1)...]))
     }

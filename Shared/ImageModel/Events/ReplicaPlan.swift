@@ -26,6 +26,12 @@ extension IncomingChange {
     /// - Throws: `ImageError.invalidField` with the reason the message is dead-lettered.
     public init(message bytes: [UInt8], topicPlant: Plant) throws(ImageError) {
         let (json, binary) = ChangeEvent.split(bytes)
+        try self.init(json: json, binary: binary, topicPlant: topicPlant)
+    }
+
+    /// Decodes a message split by `ChangeEvent.split`. A create's image holds `binary` itself,
+    /// not a copy.
+    public init(json: [UInt8], binary: [UInt8]?, topicPlant: Plant) throws(ImageError) {
         let reader = try FieldReader(body: json, allowed: nil, name: "message")
         guard reader.has("schema_version") else {
             guard binary == nil else { throw ImageError.invalidField("message", "is not JSON: a NUL byte follows a message without schema_version") }
