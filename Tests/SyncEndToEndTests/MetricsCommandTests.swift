@@ -37,9 +37,10 @@ import Testing
                 """)
         }
         let before = try histogram(5, 10, sum: 0.1), after = try histogram(55, 110, sum: 2.1)
-        #expect(try await Self.metrics([after, "--histogram", "s", "--since", before, "--quantile", "0.5", "--quantile", "0.99"])
-            == (0, "10 50 100 20.0"))
-        #expect(try await Self.metrics([before, "--histogram", "s", "--since", before, "--quantile", "0.5"]) == (0, "n/a 0 0.0"))
+        let between = try await Self.metrics([after, "--histogram", "s", "--since", before, "--quantile", "0.5", "--quantile", "0.99"])
+        #expect(between == (0, "10 50 100 20.0"), "\(between)")
+        let none = try await Self.metrics([before, "--histogram", "s", "--since", before, "--quantile", "0.5"])
+        #expect(none == (0, "n/a 0 0.0"), "\(none)")
     }
 
     @Test(arguments: [["PAGE"], ["PAGE", "a", "--histogram", "s"], ["PAGE", "a", "--label", "op"], ["PAGE", "a", "--since", "PAGE"],
