@@ -8,6 +8,10 @@ import Foundation
 /// concurrency (swiftlang/swift#57827), and a suite that starts dozens of children in parallel
 /// once saw a libpq socket of another test fail with EBADF. `exec` keeps the child's pid, so
 /// signals still reach the executable itself.
+///
+/// `MONGOC_DISABLE_SHM` keeps libmongoc's statistics counters out of `/dev/shm`: a child the
+/// tests SIGKILL leaves its `/dev/shm/mongoc-<pid>` behind, and a later child given that pid
+/// (pids wrap at 32,768) then printed "Falling back to malloc for counters" into its output.
 public func startLoggedProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
                                log: URL) throws -> Process {
     guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw TestFailure("cannot create \(log.path)") }
@@ -15,7 +19,7 @@ public func startLoggedProcess(_ executable: URL, _ arguments: [String], environ
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
     process.arguments = ["-c", #"exec "$0" "$@" >>"$LEAFSYNC_CHILD_LOG" 2>&1 </dev/null"#, executable.path] + arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        .merging(["LEAFSYNC_CHILD_LOG": log.path]) { $1 }
+        .merging(["LEAFSYNC_CHILD_LOG": log.path, "MONGOC_DISABLE_SHM": "1"]) { $1 }
     try process.run()
     return process
 }
