@@ -31,15 +31,15 @@ extension SyncTopics {
     /// is a dead letter. The message comes back held as the change needs it: a create's JPEG
     /// once, in the change.
     func decode(_ message: KafkaMessage, maxMessageBytes: Int) -> (message: HeldMessage, change: Result<IncomingChange, ImageError>) {
-        guard let plant = plant(ofTopic: message.topic) else {
-            return (HeldMessage(message), .failure(.invalidField("topic", "\(message.topic) is not a plant topic")))
-        }
-        guard let value = message.value else { return (HeldMessage(message), .failure(.invalidField("message", "has no value"))) }
-        guard value.count <= maxMessageBytes else {
-            return (HeldMessage(message), .failure(.invalidField("message", "is \(value.count) bytes, more than the \(maxMessageBytes) allowed")))
-        }
-        let (json, binary) = ChangeEvent.split(value)
         do throws(ImageError) {
+            guard let plant = plant(ofTopic: message.topic) else {
+                throw .invalidField("topic", "\(message.topic) is not a plant topic")
+            }
+            guard let value = message.value else { throw .invalidField("message", "has no value") }
+            guard value.count <= maxMessageBytes else {
+                throw .invalidField("message", "is \(value.count) bytes, more than the \(maxMessageBytes) allowed")
+            }
+            let (json, binary) = ChangeEvent.split(value)
             let change = try IncomingChange(json: json, binary: binary, topicPlant: plant)
             return (binary.map { HeldMessage(message, json: json, binary: $0) } ?? HeldMessage(message), .success(change))
         } catch {
