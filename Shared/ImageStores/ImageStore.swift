@@ -13,6 +13,7 @@ public enum ImageStore {
     /// - Parameters:
     ///   - writesChangeEvents: whether creates, updates and deletes also write their change
     ///     event to the outbox, atomically with the change (the producer DB of the stream sync).
+    ///     A MongoDB store without it sends no retryable writes: what it writes is idempotent.
     ///   - eventSchemaVersion: the envelope schema of the events written (`ChangeEvent.schemaVersions`).
     /// - Throws: `ImageError` (`.invalidField("store_url", ...)`) for an unsupported URL.
     public static func make(url: String, poolSize: Int? = nil, writesChangeEvents: Bool = false,

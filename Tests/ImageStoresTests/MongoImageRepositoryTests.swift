@@ -217,6 +217,17 @@ import Testing
         await repository.close()
     }
 
+    @Test func onlyTheProducerSendsRetryableWrites() async throws {
+        let url = "mongodb://127.0.0.1:1/imagedbplantproducer"
+        let producer = try MongoImageRepository(url: url, writesChangeEvents: true, logger: Self.logger)
+        let replica = try MongoImageRepository(url: url, logger: Self.logger)
+        let chosen = try MongoImageRepository(url: url + "?retryWrites=true", logger: Self.logger)
+        #expect(producer.retriesWrites)
+        #expect(!replica.retriesWrites)
+        #expect(chosen.retriesWrites)
+        for repository in [producer, replica, chosen] { await repository.close() }
+    }
+
     @Test func otherSchemesAreRejected() {
         #expect { try MongoImageRepository(url: "postgres://127.0.0.1/db", logger: Self.logger) } throws: {
             ($0 as? ImageError)?.field == "url"

@@ -17,6 +17,14 @@ import Testing
         #expect(unnamed.databaseName == nil)
     }
 
+    @Test func retryableWritesAreOnUnlessTurnedOffAndTheURLWins() throws {
+        let url = "mongodb://127.0.0.1:1/db"
+        #expect(try MongoClientPool(url: url, logger: MongoTestServer.logger).retriesWrites)
+        #expect(try !MongoClientPool(url: url, retryableWrites: false, logger: MongoTestServer.logger).retriesWrites)
+        #expect(try MongoClientPool(url: url + "?retryWrites=true", retryableWrites: false, logger: MongoTestServer.logger).retriesWrites)
+        #expect(try !MongoClientPool(url: url + "?retryWrites=false", logger: MongoTestServer.logger).retriesWrites)
+    }
+
     @Test func malformedURLIsRejected() {
         #expect { try MongoClientPool(url: "http://127.0.0.1:27018", logger: MongoTestServer.logger) } throws: {
             ($0 as? MongoError)?.code == .invalidURI

@@ -24,6 +24,8 @@ public final class MongoClientPool: @unchecked Sendable {
 
     /// The database named in the URL's path (`mongodb://host/NAME`), nil when there is none.
     public let databaseName: String?
+    /// Whether libmongoc sends writes as retryable writes (`retryWrites`).
+    public let retriesWrites: Bool
 
     /// Parses `url` and prepares a pool of at most `poolSize` connections.
     ///
@@ -33,8 +35,14 @@ public final class MongoClientPool: @unchecked Sendable {
     ///     `maxPoolSize` in `url`, since the pool must hold a client for each admitted operation.
     ///   - serverSelectionTimeoutMS: How long an operation waits for a reachable server before
     ///     failing with `.connectionFailure` (libmongoc's default is 30 s); also the connect timeout.
+    ///   - retryableWrites: Whether writes are retryable writes (libmongoc's default) unless
+    ///     the URL says otherwise. A retryable write carries a transaction number, and the
+    ///     server keeps a record of each, so that a driver's one automatic retry after a
+    ///     network error is not applied twice. A writer whose writes are idempotent anyway
+    ///     gains nothing from it and saves the server that record per command.
     /// - Throws: `MongoError` with code `.invalidURI` when the URL cannot be parsed.
-    public init(url: String, poolSize: Int = 8, serverSelectionTimeoutMS: Int32 = 2000, logger: Logger) throws(MongoError) {
+    public init(url: String, poolSize: Int = 8, serverSelectionTimeoutMS: Int32 = 2000, retryableWrites: Bool = true,
+                logger: Logger) throws(MongoError) {
         precondition(poolSize > 0, "poolSize must be positive")
         _ = MongoLibrary.initialized
         let (parsed, parseError) = withBSONError { mongoc_uri_new_with_error(url, $0) }
@@ -48,6 +56,10 @@ public final class MongoClientPool: @unchecked Sendable {
         }
         // The gate admits poolSize operations, so the pool must hold as many clients.
         mongoc_uri_set_option_as_int32(uri, MONGOC_URI_MAXPOOLSIZE, Int32(clamping: poolSize))
+        if !mongoc_uri_has_option(uri, MONGOC_URI_RETRYWRITES) {
+            mongoc_uri_set_option_as_bool(uri, MONGOC_URI_RETRYWRITES, retryableWrites)
+        }
+        retriesWrites = mongoc_uri_get_option_as_bool(uri, MONGOC_URI_RETRYWRITES, true)
 
         // mongoc_client_pool_new_with_error copies the URI; ours stays ours to destroy.
         let (created, poolError) = withBSONError { mongoc_client_pool_new_with_error(uri, $0) }
