@@ -23,6 +23,9 @@ import Testing
         #expect(try !MongoClientPool(url: url, retryableWrites: false, logger: MongoTestServer.logger).retriesWrites)
         #expect(try MongoClientPool(url: url + "?retryWrites=true", retryableWrites: false, logger: MongoTestServer.logger).retriesWrites)
         #expect(try !MongoClientPool(url: url + "?retryWrites=false", logger: MongoTestServer.logger).retriesWrites)
+        #expect { try MongoClientPool(url: url + "?retryWrites=banana", retryableWrites: false, logger: MongoTestServer.logger) } throws: {
+            ($0 as? MongoError)?.code == .invalidURI
+        }
     }
 
     @Test func malformedURLIsRejected() {
