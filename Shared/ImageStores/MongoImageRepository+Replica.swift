@@ -25,6 +25,10 @@ extension MongoImageRepository: ImageReplica {
         }
     }
 
+    /// Writes go to the server one after the other on their own Dispatch lane
+    /// (`replicaWrites`), in the order they were handed over.
+    public var queuesWrites: Bool { true }
+
     /// A purge's removal first (rare: one `deleteMany` each), then one unordered bulk write per
     /// plant. A whole record is inserted, which costs the server less than an upsert (which
     /// must look the record up first) and is right for the common case, a create; patches are
@@ -38,37 +42,36 @@ extension MongoImageRepository: ImageReplica {
     /// rejection throws.
     @discardableResult
     public func applyReplicaWrites(_ writes: [ReplicaWrite]) async throws(ImageError) -> ReplicaWriteResult {
-        let byPlant = Dictionary(grouping: writes, by: \.plant)
-        guard !byPlant.isEmpty else { return ReplicaWriteResult() }
+        guard !writes.isEmpty else { return ReplicaWriteResult() }
         let database = self.database
-        return try await run("replica-write") { client in
+        // Encoded before the write is queued, so while the write before it runs.
+        let plants: [PlantWrites]
+        do {
+            plants = try Dictionary(grouping: writes, by: \.plant).map { plant, writes throws(MongoError) in try PlantWrites(plant, writes) }
+        } catch {
+            throw Self.imageError(error, operation: "replica-write")
+        }
+        return try await run("replica-write", queuedOn: replicaWrites) { client in
             var result = ReplicaWriteResult()
             var changed: Int64 = 0
-            for (plant, writes) in byPlant {
-                let images = client.images(of: plant, in: database)
-                for case .remove(_, let id, let version) in writes {
+            for plant in plants {
+                let images = client.images(of: plant.plant, in: database)
+                for case .remove(_, let id, let version) in plant.writes {
                     changed += try images.deleteMany(["id": .int64(id), "version": .document(Self.atMost(version))])
                 }
-                let operations: [(operation: MongoWriteOperation, write: ReplicaWrite)] = writes.compactMap { write in
-                    switch write {
-                    case .upsert(_, let image), .insert(_, let image): (.insert(image.mongoDocument), write)
-                    case .patch, .remove: Self.guardedUpdate(write).map { (.update($0), write) }
-                    }
-                }
-                guard !operations.isEmpty else { continue }
-                let first = try images.bulkWrite(operations.map(\.operation), ordered: false).throwWriteErrors(except: \.isDuplicateKey)
+                guard plant.bulk.count > 0 else { continue }
+                let first = try images.execute(plant.bulk).throwWriteErrors(except: \.isDuplicateKey)
                 changed += first.insertedCount + first.modifiedCount + first.upsertedCount
-                let updates = operations.filter { if case .update = $0.operation { true } else { false } }.count
-                if first.matchedCount < updates {
-                    let assumed = operations.compactMap { operation -> RecordKey? in
-                        guard case .patch(_, _, _, _, .some) = operation.write else { return nil }
-                        return RecordKey(operation.write)
+                if first.matchedCount < plant.updates {
+                    let assumed = plant.written.compactMap { write -> RecordKey? in
+                        guard case .patch(_, _, _, _, .some) = write else { return nil }
+                        return RecordKey(write)
                     }
                     if first.matchedCount == 0 { result.unapplied.formUnion(assumed) } else { result.unconfirmed.formUnion(assumed) }
                 }
                 var held: [MongoUpdateOperation] = []
-                for error in first.writeErrors where operations.indices.contains(error.index) {
-                    let write = operations[error.index].write
+                for error in first.writeErrors where plant.written.indices.contains(error.index) {
+                    let write = plant.written[error.index]
                     if case .insert = write { result.unapplied.insert(RecordKey(write)) } else if let update = Self.guardedUpdate(write) { held.append(update) }
                 }
                 guard !held.isEmpty else { continue }
@@ -77,6 +80,32 @@ extension MongoImageRepository: ImageReplica {
             }
             result.changed = Int(changed)
             return result
+        }
+    }
+
+    /// One plant's share of a replica write: its removals, and its other writes encoded as one
+    /// unordered bulk, whose operations are `written`, in order.
+    private struct PlantWrites: Sendable {
+        let plant: Plant
+        let writes: [ReplicaWrite]
+        let written: [ReplicaWrite]
+        /// How many of `written` are updates.
+        let updates: Int64
+        let bulk: MongoBulkWrite
+
+        init(_ plant: Plant, _ writes: [ReplicaWrite]) throws(MongoError) {
+            self.plant = plant
+            self.writes = writes
+            written = writes.filter { if case .remove = $0 { false } else { true } }
+            updates = Int64(written.count { if case .patch = $0 { true } else { false } })
+            // Each document is encoded as the bulk takes it, and let go once copied.
+            bulk = try MongoBulkWrite(written.lazy.map { write in
+                switch write {
+                case .upsert(_, let image), .insert(_, let image): .insert(image.mongoDocument)
+                case .patch(_, let id, let version, let patch, let base): .update(MongoImageRepository.patchUpdate(id, version, patch, base))
+                case .remove: preconditionFailure("removals are not in the bulk")
+                }
+            }, ordered: false)
         }
     }
 
@@ -89,9 +118,14 @@ extension MongoImageRepository: ImageReplica {
             MongoUpdateOperation(filter: olderThan(image.version, id: image.id),
                                  update: ["$set": .document(image.mongoDocument)], upsert: true)
         case .patch(_, let id, let version, let patch, let base):
-            MongoUpdateOperation(filter: base.map { at($0, id: id) } ?? olderThan(version, id: id),
-                                 update: ["$set": .document(BSONDocument(patch.mongoFields + [("version", .int64(version))]))])
+            patchUpdate(id, version, patch, base)
         }
+    }
+
+    /// A patch: its fields set on record `id` at `base`, or below `version` without one.
+    private static func patchUpdate(_ id: Int64, _ version: Int64, _ patch: ImagePatch, _ base: Int64?) -> MongoUpdateOperation {
+        MongoUpdateOperation(filter: base.map { at($0, id: id) } ?? olderThan(version, id: id),
+                             update: ["$set": .document(BSONDocument(patch.mongoFields + [("version", .int64(version))]))])
     }
 
     /// A version at most `version`; a LIMS document without one counts as version 1.

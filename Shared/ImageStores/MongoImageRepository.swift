@@ -25,6 +25,9 @@ public final class MongoImageRepository: ImageRepository {
     /// Creates of one plant run one at a time in this process; the unique index and a retry
     /// settle races with other processes.
     let createLocks: [Plant: CreateLock]
+    /// Replica writes reach the server one after the other: a consumer hands over its next
+    /// batch's write while one runs, and the server gets it the moment the reply comes.
+    let replicaWrites = MongoLane(label: "leafsync.mongo.replica-writes")
 
     /// Validates `url` without connecting: the service pings with backoff until the database
     /// is up.
@@ -131,9 +134,10 @@ public final class MongoImageRepository: ImageRepository {
     /// Runs `body` with a pooled client, turning database errors into `ImageError`s;
     /// `ImageError`s thrown by `body` pass through.
     @discardableResult
-    func run<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (MongoClient) throws -> T) async throws(ImageError) -> T {
+    func run<T: Sendable>(_ operation: String, queuedOn lane: MongoLane? = nil,
+                          _ body: @escaping @Sendable (MongoClient) throws -> T) async throws(ImageError) -> T {
         do {
-            return try await pool.withClient(body)
+            return try await pool.withClient(queuedOn: lane, body)
         } catch let error as ImageError {
             throw error
         } catch let error as MongoError {

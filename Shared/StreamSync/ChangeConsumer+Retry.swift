@@ -5,11 +5,11 @@ import ServiceLifecycle
 extension ChangeConsumer {
     /// Runs `body` until it succeeds. After a failure it pauses the assigned partitions, marks
     /// the service not ready, and waits with capped exponential backoff — polling meanwhile,
-    /// which keeps the group membership alive and serves rebalances; the batch polled ahead and
-    /// then messages of partitions assigned meanwhile are collected in `polled`, in that order.
+    /// which keeps the group membership alive and serves rebalances; messages of partitions
+    /// assigned meanwhile are collected in `polled`, to go after every batch polled before.
     /// On success it resumes and reports ready.
     /// - Throws: `CancellationError` when shutdown begins while waiting (nothing is committed).
-    func retryingWhileDown<T>(_ what: String, polled: inout [KafkaMessage], lookahead: Lookahead,
+    func retryingWhileDown<T>(_ what: String, polled: inout [KafkaMessage],
                               _ body: () async throws -> T) async throws -> T {
         var backoff = Backoff()
         var failing = false
@@ -42,7 +42,6 @@ extension ChangeConsumer {
                 logger.warning("\(what) failed, partitions paused, retrying", metadata: [
                     "error": "\(error)", "retry.in": "\(delay)",
                 ])
-                polled += try await lookahead.drain()
                 polled += try await consumer.poll(maxMessages: batching.maxMessages, maxBytes: batching.maxBatchBytes, timeout: delay)
             }
         }

@@ -41,9 +41,9 @@ extension ChangeConsumer {
     }
 
     /// Sends `dead` to the dead-letter topic (retrying while the broker is down) and logs each.
-    func sendDeadLetters(_ dead: [DeadLetter], polled: inout [KafkaMessage], lookahead: Lookahead) async throws {
+    func sendDeadLetters(_ dead: [DeadLetter], polled: inout [KafkaMessage]) async throws {
         guard !dead.isEmpty else { return }
-        try await retryingWhileDown("dead-letter", polled: &polled, lookahead: lookahead) {
+        try await retryingWhileDown("dead-letter", polled: &polled) {
             _ = try await self.deadLetters.send(dead.map { $0.outgoing(to: self.topics.deadLetter) })
         }
         log(dead)

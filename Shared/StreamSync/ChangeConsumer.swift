@@ -5,9 +5,11 @@ import ServiceLifecycle
 import Synchronization
 
 /// The stream sync's consuming side: polls change messages in batches, applies each batch to
-/// the consumer DB with one bulk write, then commits the batch's offsets. An offset is never
-/// committed before its change is in the DB, and the version guard makes redeliveries
-/// harmless, so a crash at any point loses and corrupts nothing.
+/// the consumer DB with one bulk write, then commits the batch's offsets. The next batch is
+/// polled, decoded and (when it shares no record with the one before) written while the one
+/// before waits for the DB. An offset is never committed before its change is in the DB, and
+/// the version guard makes redeliveries harmless, so a crash at any point loses and corrupts
+/// nothing.
 ///
 /// Messages it cannot apply go to the dead-letter topic with the reason. While the DB is down
 /// it pauses its partitions, retries with capped backoff and reports not-ready; nothing is
@@ -111,69 +113,72 @@ public final class ChangeConsumer: Service, Sendable {
         defer { statistics.cancel() }
         var carried: [KafkaMessage] = []
         var waitingChecked: ContinuousClock.Instant?
-        let lookahead = Lookahead()
-        // Graceful shutdown ends the loop between batches: the batch in hand is applied and
-        // committed first; one polled ahead is left to be delivered again.
-        while !Task.isShuttingDownGracefully {
-            if waitingChecked.map({ ContinuousClock.now - $0 >= waitingCheckInterval }) ?? true {
-                waitingChecked = .now
-                await settleWaiting()
+        var writing: BatchWrite?
+        // Graceful shutdown ends the loop between batches: the batch being written is applied
+        // and committed first.
+        do {
+            while !Task.isShuttingDownGracefully {
+                if waitingChecked.map({ ContinuousClock.now - $0 >= waitingCheckInterval }) ?? true {
+                    // Settling sees no batch half written.
+                    if let earlier = writing.take() { carried += try await finish(earlier) }
+                    waitingChecked = .now
+                    await settleWaiting()
+                }
+                // Polled and decoded while the batch before is written.
+                let batch: PolledBatch
+                if carried.isEmpty {
+                    batch = try await nextBatch(writing: writing)
+                } else {
+                    batch = decoded(carried)
+                    carried = []
+                }
+                guard !batch.isEmpty else {
+                    // Nothing more came: the batch in hand is committed now, not with the next.
+                    if let earlier = writing.take() { carried += try await finish(earlier) }
+                    continue
+                }
+                // A batch's write starts while the one before runs only where the store queues
+                // them, and never for a record the one before writes.
+                if let earlier = writing, !applier.replica.queuesWrites || !earlier.records.isDisjoint(with: batch.records) {
+                    writing = nil
+                    carried += try await finish(earlier)
+                }
+                let next = startWriting(batch)
+                if let earlier = writing.take() {
+                    writing = next
+                    carried += try await finish(earlier)
+                } else {
+                    writing = next
+                }
             }
-            let batch: PolledBatch
-            if !carried.isEmpty {
-                batch = decoded(carried)
-                carried = []
-            } else if let ahead = try await lookahead.take() {
-                batch = ahead
-            } else {
-                batch = try await pollDecoded()
-            }
-            guard !batch.isEmpty else { continue }
-            lookahead.start(self)
-            do {
-                carried = try await process(batch, lookahead: lookahead)
-            } catch is CancellationError {
-                break
-            } catch {
-                // No poll may outlive the loop: the caller closes the consumer next.
-                _ = try? await lookahead.take()
-                throw error
-            }
+            if let earlier = writing.take() { _ = try await finish(earlier) }
+        } catch is CancellationError {
+            // Shutting down while the DB was down: what was not applied is delivered again.
+            _ = await writing?.attempt.result
+        } catch {
+            // No write may outlive the loop: the caller closes the consumer DB next.
+            _ = await writing?.attempt.result
+            throw error
         }
-        _ = try? await lookahead.take()
         await commitPending(waitForAcknowledgement: true)
         await consumer.close()
         logger.info("consumer stopped, offsets committed, group left")
     }
 
-    /// Applies one batch and commits it; returns messages polled meanwhile (while waiting for
-    /// the DB, the batch ahead first) for the next batch.
-    func process(_ batch: PolledBatch, lookahead: Lookahead) async throws -> [KafkaMessage] {
-        let start = ContinuousClock.now
-        let received = batch.receivedAt
+    /// Waits for a batch's write (retrying it while the DB is down), dead-letters what it
+    /// cannot apply, and commits it; returns messages polled meanwhile for the next batch.
+    func finish(_ write: BatchWrite) async throws -> [KafkaMessage] {
         var polledMeanwhile: [KafkaMessage] = []
-        var changes: [IncomingChange] = []
-        var sources: [HeldMessage] = []
-        var dead: [DeadLetter] = []
-        for (message, decoded) in zip(batch.messages, batch.decoded) {
-            metrics.consumed(topic: message.message.topic, bytes: message.byteCount)
-            switch decoded {
-            case .success(let change):
-                changes.append(change)
-                sources.append(message)
-            case .failure(let error):
-                metrics.counted(topic: message.message.topic, op: "unknown")?.consumed.increment()
-                dead.append(DeadLetter(message: message.original, reason: error.message))
-            }
-        }
-        let sourced = zip(changes, sources).map { ReplicaApplier.Sourced(change: $0, message: $1) }
-        let outcomes = try await retryingWhileDown("apply", polled: &polledMeanwhile, lookahead: lookahead) {
-            try await self.applier.apply(sourced, now: .now(), anyWaiting: self.anyWaiting.withLock { $0 })
+        var attempt: Task<[ChangeOutcome], any Error>? = write.attempt
+        let outcomes = try await retryingWhileDown("apply", polled: &polledMeanwhile) {
+            if let first = attempt.take() { return try await first.value }
+            return try await self.applier.apply(write.changes, now: .now(), anyWaiting: self.anyWaiting.withLock { $0 })
         }
         if outcomes.contains(.waiting) { anyWaiting.withLock { $0 = true } }
         let now = Timestamp.currentMicroseconds()
-        for (index, outcome) in outcomes.enumerated() {
-            let (change, message) = (changes[index], sources[index].message)
+        var dead = write.undecodable
+        for (sourced, outcome) in zip(write.changes, outcomes) {
+            let (change, message) = (sourced.change, sourced.message.message)
             let counters = metrics.counted(topic: message.topic, op: change.opLabel)
             counters?.consumed.increment()
             switch outcome {
@@ -188,7 +193,7 @@ public final class ChangeConsumer: Service, Sendable {
                 if let produced = message.timestamp, produced.kind == .created {
                     let producedAt = Timestamp(millisecondsSinceEpoch: produced.millisecondsSinceEpoch).microsecondsSinceEpoch
                     metrics.outboxDelay.recordMicroseconds(Timestamp.microseconds(from: occurredAt, to: producedAt))
-                    metrics.deliveryDelay.recordMicroseconds(Timestamp.microseconds(from: producedAt, to: received))
+                    metrics.deliveryDelay.recordMicroseconds(Timestamp.microseconds(from: producedAt, to: write.batch.receivedAt))
                 }
             case .waiting:
                 counters?.waiting.increment()
@@ -199,14 +204,14 @@ public final class ChangeConsumer: Service, Sendable {
             case .stale:
                 counters?.stale.increment()
             case .rejected(let reason):
-                dead.append(DeadLetter(message: sources[index].original, reason: reason))
+                dead.append(DeadLetter(message: sourced.message.original, reason: reason))
             }
         }
-        try await sendDeadLetters(dead, polled: &polledMeanwhile, lookahead: lookahead)
-        pending.applied(batch.messages.map(\.message))
+        try await sendDeadLetters(dead, polled: &polledMeanwhile)
+        pending.applied(write.batch.messages.map(\.message))
         await commitPending(waitForAcknowledgement: false)
-        metrics.batchSize.record(batch.messages.count)
-        metrics.applyDuration.record(duration: ContinuousClock.now - start)
+        metrics.batchSize.record(write.batch.messages.count)
+        metrics.applyDuration.record(duration: ContinuousClock.now - write.started)
         return polledMeanwhile
     }
 

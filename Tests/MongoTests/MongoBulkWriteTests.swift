@@ -115,6 +115,28 @@ import Testing
         }
     }
 
+    @Test func aBulkEncodedBeforehandRunsLaterOnTheCollectionItIsGiven() async throws {
+        // Encoded outside any client, from documents made one at a time as the bulk takes them.
+        let bulk = try MongoBulkWrite((4...6).lazy.map { id -> MongoWriteOperation in
+            .insert(["id": .int64(id), "camera_id": .int64(id), "version": .int64(1)])
+        } + [.update(Self.guarded(1, version: 2, camera: 5, upsert: false)), .insert(["id": .int64(2)])], ordered: false)
+        #expect(bulk.count == 5)
+        let empty = try MongoBulkWrite([MongoWriteOperation](), ordered: false)
+        #expect(empty.count == 0)
+        #expect {
+            try MongoBulkWrite([.update(MongoUpdateOperation(filter: ["id": .int64(1)], update: ["camera_id": .int64(3)]))])
+        } throws: { ($0 as? MongoError)?.nativeCode == 22 }
+        try await Self.withItems { collection in
+            #expect(try collection.execute(empty) == .empty)
+            let result = try collection.execute(bulk)
+            #expect(result.insertedCount == 3 && result.modifiedCount == 1)
+            #expect(result.writeErrors.map(\.index) == [4] && result.writeErrors.allSatisfy(\.isDuplicateKey))
+            #expect(try collection.countDocuments() == 6)
+            #expect(try collection.findOne(["id": .int64(1)])?.int64("camera_id") == 5)
+            #expect(try collection.findOne(["id": .int64(6)])?.int64("camera_id") == 6)
+        }
+    }
+
     @Test func unknownOperatorIsAWriteErrorButNotADuplicateKey() async throws {
         try await Self.withItems { collection in
             let bogus: BSONDocument = ["$bogus": .document(["camera_id": .int64(3)])]

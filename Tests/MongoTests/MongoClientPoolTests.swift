@@ -1,4 +1,6 @@
+import Foundation
 import Mongo
+import Synchronization
 import Testing
 
 @Suite struct MongoClientPoolTests {
@@ -58,6 +60,36 @@ import Testing
         }
     }
 
+    @Test func operationsHandedToALaneRunOneAtATimeBesideTheOthers() async throws {
+        try await MongoTestServer.withDatabase(poolSize: 4) { pool, _ in
+            let lane = MongoLane(label: "leafsync.tests.lane")
+            let running = Running()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<24 {
+                    let queued = index % 2 == 0
+                    group.addTask {
+                        try await pool.withClient(queuedOn: queued ? lane : nil) { client in
+                            running.counts.withLock {
+                                $0.now += 1
+                                $0.most = max($0.most, $0.now)
+                                if queued { $0.laneNow += 1; $0.laneMost = max($0.laneMost, $0.laneNow) }
+                            }
+                            defer { running.counts.withLock { $0.now -= 1; if queued { $0.laneNow -= 1 } } }
+                            // Long enough for the others to be handed over meanwhile.
+                            _ = try client.runCommand(["ping": .int32(1)], database: "admin")
+                            Thread.sleep(forTimeInterval: 0.02)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let seen = running.counts.withLock { $0 }
+            #expect(seen.laneMost == 1, "two operations of one lane ran at once")
+            #expect(seen.most > 1, "the lane held back the operations handed to no lane")
+            #expect(seen.now == 0)
+        }
+    }
+
     @Test func closeRefusesLaterOperations() async throws {
         let pool = try MongoClientPool(url: MongoTestServer.url(), logger: MongoTestServer.logger)
         try await pool.withClient { try $0.ping() }
@@ -65,4 +97,9 @@ import Testing
         await pool.close()
         await #expect { try await pool.withClient { try $0.ping() } } throws: { ($0 as? MongoError)?.code == .closed }
     }
+}
+
+/// How many operations run at once, in all and of the lane.
+private final class Running: Sendable {
+    let counts = Mutex((now: 0, most: 0, laneNow: 0, laneMost: 0))
 }

@@ -17,50 +17,42 @@ import Testing
 
     @Test(arguments: TestStore.allCases)
     func changesOnTheProducerReachTheConsumerAcrossAShutdownAndARestart(store: TestStore) async throws {
-        let prefix = "inproc-\(UUID().uuidString.prefix(8).lowercased())-"
-        let kafka = KafkaSettings(configuration: KafkaConfiguration(bootstrapServers: try TestKafka.brokers(), clientID: "in-process"),
-                                  topics: SyncTopics(prefix: prefix, partitions: 3, deadLetter: prefix + "dead-letter"))
-        let admin = try KafkaAdmin(configuration: kafka.configuration, logger: Self.logger)
-        defer { Task { try? await admin.deleteTopics(kafka.topics.plantTopics + [kafka.topics.deadLetter]) } }
-        try await store.withRepository(writesChangeEvents: true) { producer in
-            try await store.withRepository { consumer in
-                let limits = try await kafka.prepareTopics(deadline: .seconds(60), logger: Self.logger)
-                let publisher = try KafkaProducer(configuration: kafka.configuration, logger: Self.logger)
-                let deadLetters = try KafkaProducer(configuration: kafka.configuration, logger: Self.logger)
-                let relay = OutboxRelay(outbox: producer, producer: publisher, topics: kafka.topics, limits: limits,
-                                        pollInterval: .milliseconds(50), logger: Self.logger)
-                func changeConsumer() throws -> ChangeConsumer {
-                    try ChangeConsumer(configuration: kafka.configuration, groupID: prefix + "group", deadLetters: deadLetters,
-                                   replica: consumer, topics: kafka.topics, batching: ChangeConsumer.Batching(), health: SyncHealth(),
-                                   logger: Self.logger)
-                }
-                let first = ServiceGroup(services: [relay, try changeConsumer()], logger: Self.logger)
-                let running = Task { try await first.run() }
-
-                var ids: [Plant: Int64] = [:]
-                for plant in Plant.allCases {
-                    let image = try await producer.create(plant: plant, NewImage(cameraID: 7, gpsCoordinates: GPSCoordinates(latitude: 1.5, longitude: 2.5),
-                                                                                 data: [0xFF, 0xD8, 0xFF, 0xE0]), at: .now())
-                    ids[plant] = image.id
-                }
-                _ = try await producer.update(plant: .potato, ImageUpdate(id: ids[.potato]!, disease: "Early Blight", percentage: 0.8), at: .now())
-                _ = try await producer.softDelete(plant: .pepper, id: ids[.pepper]!, at: .now())
-                relay.notify()
-                try await Self.waitUntilEqual(producer, consumer, ids)
-                // A graceful shutdown stops both (the consumer commits and leaves its group); a
-                // change made meanwhile reaches the consumer DB once they run again.
-                await first.triggerGracefulShutdown()
-                try await running.value
-
-                _ = try await producer.update(plant: .tomato, ImageUpdate(id: ids[.tomato]!, cameraID: 9), at: .now())
-                let second = ServiceGroup(services: [relay, try changeConsumer()], logger: Self.logger)
-                let again = Task { try await second.run() }
-                try await Self.waitUntilEqual(producer, consumer, ids)
-                await second.triggerGracefulShutdown()
-                try await again.value
-                await publisher.close()
-                await deadLetters.close()
+        try await withInProcessSync(store, name: "inproc", logger: Self.logger) { producer, consumer, kafka, limits in
+            let publisher = try KafkaProducer(configuration: kafka.configuration, logger: Self.logger)
+            let deadLetters = try KafkaProducer(configuration: kafka.configuration, logger: Self.logger)
+            let relay = OutboxRelay(outbox: producer, producer: publisher, topics: kafka.topics, limits: limits,
+                                    pollInterval: .milliseconds(50), logger: Self.logger)
+            func changeConsumer() throws -> ChangeConsumer {
+                try ChangeConsumer(configuration: kafka.configuration, groupID: kafka.topics.prefix + "group", deadLetters: deadLetters,
+                               replica: consumer, topics: kafka.topics, batching: ChangeConsumer.Batching(), health: SyncHealth(),
+                               logger: Self.logger)
             }
+            let first = ServiceGroup(services: [relay, try changeConsumer()], logger: Self.logger)
+            let running = Task { try await first.run() }
+
+            var ids: [Plant: Int64] = [:]
+            for plant in Plant.allCases {
+                let image = try await producer.create(plant: plant, NewImage(cameraID: 7, gpsCoordinates: GPSCoordinates(latitude: 1.5, longitude: 2.5),
+                                                                             data: [0xFF, 0xD8, 0xFF, 0xE0]), at: .now())
+                ids[plant] = image.id
+            }
+            _ = try await producer.update(plant: .potato, ImageUpdate(id: ids[.potato]!, disease: "Early Blight", percentage: 0.8), at: .now())
+            _ = try await producer.softDelete(plant: .pepper, id: ids[.pepper]!, at: .now())
+            relay.notify()
+            try await Self.waitUntilEqual(producer, consumer, ids)
+            // A graceful shutdown stops both (the consumer commits and leaves its group); a
+            // change made meanwhile reaches the consumer DB once they run again.
+            await first.triggerGracefulShutdown()
+            try await running.value
+
+            _ = try await producer.update(plant: .tomato, ImageUpdate(id: ids[.tomato]!, cameraID: 9), at: .now())
+            let second = ServiceGroup(services: [relay, try changeConsumer()], logger: Self.logger)
+            let again = Task { try await second.run() }
+            try await Self.waitUntilEqual(producer, consumer, ids)
+            await second.triggerGracefulShutdown()
+            try await again.value
+            await publisher.close()
+            await deadLetters.close()
         }
     }
 

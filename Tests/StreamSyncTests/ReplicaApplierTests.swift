@@ -155,28 +155,11 @@ import Testing
 }
 
 /// The real store, counting the reads of record states the applier makes.
-private final class ReadCountingReplica: ImageReplica, WaitingChanges {
-    let store: any SyncableImageRepository
+private final class ReadCountingReplica: ForwardingReplica, @unchecked Sendable {
     let statesRead = Mutex(0)
 
-    init(_ store: any SyncableImageRepository) { self.store = store }
-
-    func replicaStates(plant: Plant, ids: [Int64]) async throws(ImageError) -> [Int64: ReplicaState] {
+    override func replicaStates(plant: Plant, ids: [Int64]) async throws(ImageError) -> [Int64: ReplicaState] {
         if !ids.isEmpty { statesRead.withLock { $0 += 1 } }
         return try await store.replicaStates(plant: plant, ids: ids)
     }
-
-    func applyReplicaWrites(_ writes: [ReplicaWrite]) async throws(ImageError) -> ReplicaWriteResult {
-        try await store.applyReplicaWrites(writes)
-    }
-
-    func park(waiting changes: [WaitingChange]) async throws(ImageError) { try await store.park(waiting: changes) }
-    func waitingChanges(of records: [RecordKey]) async throws(ImageError) -> [WaitingChange] {
-        try await store.waitingChanges(of: records)
-    }
-    func waitingChanges(before: Timestamp, limit: Int) async throws(ImageError) -> [WaitingChange] {
-        try await store.waitingChanges(before: before, limit: limit)
-    }
-    func removeWaiting(_ keys: [WaitingKey]) async throws(ImageError) { try await store.removeWaiting(keys) }
-    func waitingSummary() async throws(ImageError) -> ParkedSummary { try await store.waitingSummary() }
 }

@@ -83,4 +83,12 @@ public protocol ImageReplica: Sendable {
     /// operation, removals first, each guarded as `ReplicaWrite` says.
     @discardableResult
     func applyReplicaWrites(_ writes: [ReplicaWrite]) async throws(ImageError) -> ReplicaWriteResult
+    /// Whether a write handed over while another runs waits for it in the store, so the DB
+    /// gets it the moment the one before ends and never runs the two at once. A consumer hands
+    /// over its next batch's write early only then: writes running side by side slow each other.
+    var queuesWrites: Bool { get }
+}
+
+extension ImageReplica {
+    public var queuesWrites: Bool { false }
 }

@@ -42,7 +42,7 @@ public final class MongoClient {
 
     /// The collection `name` of `database`, usable inside the current `withClient` body.
     public func collection(_ name: String, database: String) -> MongoCollection {
-        MongoCollection(client: self, handle: withHandle { mongoc_client_get_collection($0, database, name) }, name: name)
+        MongoCollection(client: self, handle: withHandle { mongoc_client_get_collection($0, database, name) }, name: name, database: database)
     }
 
     /// Drops `name` with all its collections; succeeds if it does not exist.

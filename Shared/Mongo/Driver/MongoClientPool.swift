@@ -113,17 +113,22 @@ public final class MongoClientPool: @unchecked Sendable {
     ///
     /// `body` blocks while libmongoc talks to the server, which is why it never runs on the
     /// cooperative pool. The client and what it hands out are valid only inside `body`.
+    ///
+    /// With a `lane`, `body` runs there after the operations handed to it before: a caller
+    /// that hands over its next operation while one runs has the server get that command the
+    /// moment the reply before it is read, and never run the two at once.
     /// - Throws: what `body` throws, or `MongoError` with code `.closed` after `close()`.
-    public func withClient<T: Sendable>(_ body: @escaping @Sendable (MongoClient) throws -> T) async throws -> T {
+    public func withClient<T: Sendable>(queuedOn lane: MongoLane? = nil,
+                                        _ body: @escaping @Sendable (MongoClient) throws -> T) async throws -> T {
         guard await gate.enter() else {
             throw MongoError(code: .closed, message: "the MongoDB client pool is closed")
         }
         defer { gate.leave() }
         // The gate admits no more operations than there are lanes: one is always free.
-        let lane = freeLanes.withLock { $0.removeLast() }
-        defer { freeLanes.withLock { $0.append(lane) } }
+        let queue = lane?.queue ?? freeLanes.withLock { $0.removeLast() }
+        defer { if lane == nil { freeLanes.withLock { $0.append(queue) } } }
         return try await withCheckedThrowingContinuation { continuation in
-            lane.async {
+            queue.async {
                 continuation.resume(with: Result { try self.runBlocking(body) })
             }
         }

@@ -4,14 +4,16 @@ import CMongoC
 /// Owns its `mongoc_collection_t`; see `MongoCollection+Writes.swift` for writes.
 public final class MongoCollection {
     /// Kept to check on every use that the client is still checked out of the pool.
-    private let client: MongoClient
+    let client: MongoClient
     private let handle: OpaquePointer
     public let name: String
+    public let database: String
 
-    init(client: MongoClient, handle: OpaquePointer, name: String) {
+    init(client: MongoClient, handle: OpaquePointer, name: String, database: String) {
         self.client = client
         self.handle = handle
         self.name = name
+        self.database = database
     }
 
     deinit {
