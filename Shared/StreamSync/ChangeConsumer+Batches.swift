@@ -3,21 +3,21 @@ import Kafka
 import Synchronization
 
 extension ChangeConsumer {
-    /// A polled batch with each message decoded, and when it was polled.
+    /// A polled batch with each message decoded, and when each was polled (a batch filled
+    /// while a write runs takes several polls).
     struct PolledBatch: Sendable {
         private(set) var messages: [HeldMessage] = []
         private(set) var decoded: [Result<IncomingChange, ImageError>] = []
-        /// When its first message was polled.
-        private(set) var receivedAt: Int64 = 0
+        private(set) var receivedAt: [Int64] = []
         /// Its messages' bytes as polled.
         private(set) var byteCount = 0
 
         var isEmpty: Bool { messages.isEmpty }
 
         mutating func append(_ message: HeldMessage, _ change: Result<IncomingChange, ImageError>, receivedAt received: Int64) {
-            if messages.isEmpty { receivedAt = received }
             messages.append(message)
             decoded.append(change)
+            receivedAt.append(received)
             byteCount += message.byteCount
         }
 
@@ -35,6 +35,8 @@ extension ChangeConsumer {
         let batch: PolledBatch
         let records: Set<RecordKey>
         let changes: [ReplicaApplier.Sourced]
+        /// When each of `changes` was polled.
+        let receivedAt: [Int64]
         /// The messages that did not decode, with why.
         let undecodable: [DeadLetter]
         let started: ContinuousClock.Instant
@@ -89,12 +91,14 @@ extension ChangeConsumer {
     /// Counts the batch's messages and starts writing its changes.
     func startWriting(_ batch: PolledBatch) -> BatchWrite {
         var changes: [ReplicaApplier.Sourced] = []
+        var receivedAt: [Int64] = []
         var undecodable: [DeadLetter] = []
-        for (message, decoded) in zip(batch.messages, batch.decoded) {
+        for (index, (message, decoded)) in zip(batch.messages, batch.decoded).enumerated() {
             metrics.consumed(topic: message.message.topic, bytes: message.byteCount)
             switch decoded {
             case .success(let change):
                 changes.append(ReplicaApplier.Sourced(change: change, message: message))
+                receivedAt.append(batch.receivedAt[index])
             case .failure(let error):
                 metrics.counted(topic: message.message.topic, op: "unknown")?.consumed.increment()
                 undecodable.append(DeadLetter(message: message.original, reason: error.message))
@@ -106,7 +110,7 @@ extension ChangeConsumer {
             defer { ended.raise() }
             return try await applier.apply(changes, now: .now(), anyWaiting: anyWaiting)
         }
-        return BatchWrite(batch: batch, records: batch.records, changes: changes,
+        return BatchWrite(batch: batch, records: batch.records, changes: changes, receivedAt: receivedAt,
                           undecodable: undecodable, started: .now, attempt: attempt, ended: ended)
     }
 }

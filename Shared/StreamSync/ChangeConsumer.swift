@@ -177,7 +177,7 @@ public final class ChangeConsumer: Service, Sendable {
         if outcomes.contains(.waiting) { anyWaiting.withLock { $0 = true } }
         let now = Timestamp.currentMicroseconds()
         var dead = write.undecodable
-        for (sourced, outcome) in zip(write.changes, outcomes) {
+        for (index, (sourced, outcome)) in zip(write.changes, outcomes).enumerated() {
             let (change, message) = (sourced.change, sourced.message.message)
             let counters = metrics.counted(topic: message.topic, op: change.opLabel)
             counters?.consumed.increment()
@@ -193,7 +193,7 @@ public final class ChangeConsumer: Service, Sendable {
                 if let produced = message.timestamp, produced.kind == .created {
                     let producedAt = Timestamp(millisecondsSinceEpoch: produced.millisecondsSinceEpoch).microsecondsSinceEpoch
                     metrics.outboxDelay.recordMicroseconds(Timestamp.microseconds(from: occurredAt, to: producedAt))
-                    metrics.deliveryDelay.recordMicroseconds(Timestamp.microseconds(from: producedAt, to: write.batch.receivedAt))
+                    metrics.deliveryDelay.recordMicroseconds(Timestamp.microseconds(from: producedAt, to: write.receivedAt[index]))
                 }
             case .waiting:
                 counters?.waiting.increment()

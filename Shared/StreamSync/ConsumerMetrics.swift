@@ -17,6 +17,7 @@ final class ConsumerMetrics: Sendable {
     private let deadLettered: [String: Counter]
     private let bytes: [String: Counter]
     let batchSize = Recorder(label: "consumer_batch_size", aggregate: true)
+    /// A batch's write start to its commit, a wait behind the batch before it included.
     let applyDuration = Metrics.Timer(label: "consumer_apply_duration_seconds")
     /// Apply time minus the change's `occurred_at` in the producer DB.
     let staleness = Metrics.Timer(label: ChangeConsumer.stalenessLabel)

@@ -116,7 +116,8 @@ public final class MongoClientPool: @unchecked Sendable {
     ///
     /// With a `lane`, `body` runs there after the operations handed to it before: a caller
     /// that hands over its next operation while one runs has the server get that command the
-    /// moment the reply before it is read, and never run the two at once.
+    /// moment the reply before it is read, and never run the two at once. An operation waiting
+    /// on its lane holds one of the pool's places, so a lane suits a few operations at a time.
     /// - Throws: what `body` throws, or `MongoError` with code `.closed` after `close()`.
     public func withClient<T: Sendable>(queuedOn lane: MongoLane? = nil,
                                         _ body: @escaping @Sendable (MongoClient) throws -> T) async throws -> T {
