@@ -27,10 +27,11 @@ extension ChangeConsumer {
         }
     }
 
-    /// A batch whose write to the consumer DB is under way. The next batch's write starts while
-    /// this one waits for the DB when the two share no record (`ChangeConsumer.run`): the DB
-    /// then always has a write to work on, instead of waiting for the consumer between
-    /// batches. The two finish in order, so offsets are committed in order.
+    /// A batch whose write to the consumer DB is under way. On a store that queues writes, the
+    /// next batch's write is handed over while this one waits for the DB when the two share no
+    /// record (`ChangeConsumer.run`): the DB then gets it the moment it replies, instead of
+    /// waiting for the consumer between batches. The two finish in order, so offsets are
+    /// committed in order.
     struct BatchWrite: Sendable {
         let batch: PolledBatch
         let records: Set<RecordKey>

@@ -6,8 +6,9 @@ import Synchronization
 
 /// The stream sync's consuming side: polls change messages in batches, applies each batch to
 /// the consumer DB with one bulk write, then commits the batch's offsets. The next batch is
-/// polled, decoded and (when it shares no record with the one before) written while the one
-/// before waits for the DB. An offset is never committed before its change is in the DB, and
+/// polled and decoded while the one before waits for the DB, and on a store that queues writes
+/// (MongoDB) handed over for writing too when the two share no record. An offset is never
+/// committed before its change is in the DB, and
 /// the version guard makes redeliveries harmless, so a crash at any point loses and corrupts
 /// nothing.
 ///
